@@ -1,0 +1,174 @@
+"""Agencies, the plan's indicators, and the measures counted against them."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polarity, TargetKind, Unit
+
+
+class Agency(models.Model):
+    """A responsible body. The plan spells some names two ways; each agency is stored once."""
+
+    partnership = models.ForeignKey("csp.Partnership", on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. KFRS, VRU, CSU, ICB.")
+    other_names = models.TextField(
+        blank=True,
+        help_text="Other spellings used in plans, one per line, so imports find this agency.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def known_names(self) -> set[str]:
+        """Every spelling this agency answers to, case-folded, for matching names in imported plans."""
+        names = {self.name, self.short_name, *self.other_names.splitlines()}
+        return {" ".join(n.split()).casefold() for n in names if n.strip()}
+
+
+class Indicator(models.Model):
+    """One row of a plan table, word for word."""
+
+    priority = models.ForeignKey("themes.Priority", on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField()
+    code = models.CharField(
+        max_length=20, help_text="Stable across plan years, e.g. ASB-01. Unique within a plan year."
+    )
+    text = models.TextField(
+        help_text="The indicator (or action, where the plan has a separate measure column)."
+    )
+    measure_text = models.TextField(
+        blank=True, help_text="The separate measure column, where the plan has one; otherwise blank."
+    )
+    benchmark_text = models.CharField(
+        "benchmark or target as printed",
+        max_length=300,
+        blank=True,
+        help_text="e.g. Rolling Year Rolling Quarter, 63%. Blank where the plan prints a measure instead.",
+    )
+    benchmark_kind = models.CharField(max_length=12, choices=TargetKind)
+    responsible_as_printed = models.CharField(
+        max_length=300, help_text="The Responsible column, word for word."
+    )
+    responsible_agencies = models.ManyToManyField(Agency, related_name="indicators")
+
+    class Meta:
+        ordering = ["priority", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "order"], name="indicator_order_unique_in_priority"),
+            models.UniqueConstraint(fields=["priority", "code"], name="indicator_code_unique_in_priority"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:70]}"
+
+    def clean(self) -> None:
+        if not self.priority_id:
+            return
+        clash = Indicator.objects.filter(
+            priority__plan_year_id=self.priority.plan_year_id, code=self.code
+        ).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError({"code": f"{self.code} is already used in this plan year."})
+
+
+class Measure(models.Model):
+    """What is actually counted for an indicator, by whom, and what it is judged against."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=30, help_text="Stable across plan years, e.g. ASB-01-A.")
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=16, choices=Unit)
+    polarity = models.CharField(max_length=8, choices=Polarity)
+    aggregation = models.CharField(
+        max_length=8,
+        choices=Aggregation,
+        help_text="How quarters combine: a flow adds up, a stock takes the latest quarter, "
+        "a ratio adds numerators and denominators separately.",
+    )
+    supplier = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        help_text="The agency that supplies the figure.",
+    )
+    target_kind = models.CharField(max_length=12, choices=TargetKind)
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, help_text="For a milestone: when it must be complete.")
+    amber_threshold_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=f"How far short of target (as a % of it) is still amber. "
+        f"Blank means {DEFAULT_AMBER_THRESHOLD_PERCENT}%.",
+    )
+    data_source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
+    caveats = models.TextField(
+        blank=True,
+        help_text="What a reader must know, e.g. police and youth-justice counts of the same thing differ.",
+    )
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "order"], name="measure_order_unique_in_indicator"),
+            models.UniqueConstraint(fields=["indicator", "code"], name="measure_code_unique_in_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    @property
+    def effective_amber_threshold(self) -> Decimal:
+        if self.amber_threshold_percent is None:
+            return Decimal(DEFAULT_AMBER_THRESHOLD_PERCENT)
+        return self.amber_threshold_percent
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        kind = self.target_kind
+        if kind in (TargetKind.NUMBER, TargetKind.PERCENTAGE) and self.target_value is None:
+            errors["target_value"] = "A number or percentage target needs a target value."
+        if (
+            kind == TargetKind.PERCENTAGE
+            and self.target_value is not None
+            and not 0 <= self.target_value <= 100
+        ):
+            errors["target_value"] = "A percentage target must be between 0 and 100."
+        if kind == TargetKind.REDUCTION_FROM_BASELINE and self.baseline_value is None:
+            errors["baseline_value"] = "A reduction from a baseline needs the baseline value."
+        if kind == TargetKind.MILESTONE:
+            if self.due_date is None:
+                errors["due_date"] = "A milestone needs the date it is due."
+            if self.unit != Unit.MILESTONE:
+                errors["unit"] = "A milestone target needs the yes/no milestone unit."
+        if self.unit == Unit.MILESTONE and self.aggregation != Aggregation.STOCK:
+            errors["aggregation"] = "A milestone's latest status stands: choose stock."
+        if self.indicator_id and self.supplier_id:
+            if self.supplier.partnership_id != self.indicator.priority.plan_year.partnership_id:
+                errors["supplier"] = "The supplier must be an agency of this partnership."
+            clash = Measure.objects.filter(
+                indicator__priority__plan_year_id=self.indicator.priority.plan_year_id, code=self.code
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                errors["code"] = f"{self.code} is already used in this plan year."
+        if errors:
+            raise ValidationError(errors)

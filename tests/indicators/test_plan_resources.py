@@ -1,0 +1,160 @@
+"""Plan content in and out of the admin as CSV/XLSX: names, not ids; bad rows reported; all or nothing."""
+
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators.models import Agency, Indicator, Measure
+from indicators.resources import AgencyResource, IndicatorResource, MeasureResource
+
+
+def test_exported_indicators_reimport_unchanged(medway_plan):
+    exported = IndicatorResource().export()
+
+    result = IndicatorResource().import_data(tablib.Dataset().load(exported.csv, format="csv"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == 44
+    assert Indicator.objects.count() == 44
+
+
+def test_exported_measures_reimport_unchanged(medway_plan):
+    count = Measure.objects.count()
+    exported = MeasureResource().export()
+
+    result = MeasureResource().import_data(tablib.Dataset().load(exported.csv, format="csv"), dry_run=False)
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == count
+
+
+def test_export_names_agencies_and_codes_not_ids(medway_plan):
+    exported = IndicatorResource().export().dict
+    row = next(r for r in exported if r["code"] == "ASB-02")
+
+    assert row["partnership"] == "medway"
+    assert row["plan_year"] == 2026
+    assert row["priority"] == "ASB"
+    assert set(row["responsible_agencies"].split(";")) == {
+        "Medway Council",
+        "Kent Police",
+        "Kent Fire and Rescue Service",
+    }
+
+
+def _measure_rows(medway_plan, *rows):
+    headers = [
+        "partnership",
+        "plan_year",
+        "indicator",
+        "code",
+        "order",
+        "name",
+        "unit",
+        "polarity",
+        "aggregation",
+    ]
+    headers += ["supplier", "target_kind", "target_value"]
+    return tablib.Dataset(*rows, headers=headers)
+
+
+def test_one_bad_row_writes_nothing_and_names_the_row(medway_plan):
+    before = Measure.objects.count()
+    dataset = _measure_rows(
+        medway_plan,
+        (
+            "medway",
+            2026,
+            "ASB-05",
+            "ASB-05-Z",
+            9,
+            "A good new measure",
+            "count",
+            "neutral",
+            "flow",
+            "Medway Council",
+            "rolling",
+            "",
+        ),
+        (
+            "medway",
+            2026,
+            "ASB-05",
+            "ASB-05-Y",
+            8,
+            "Names an unknown agency",
+            "count",
+            "neutral",
+            "flow",
+            "Nobody",
+            "rolling",
+            "",
+        ),
+    )
+
+    result = MeasureResource().import_data(dataset, dry_run=False, use_transactions=True)
+
+    assert result.has_errors() or result.has_validation_errors()
+    messages = " ".join(str(e.error) for _, errors in result.row_errors() for e in errors)
+    messages += " ".join(str(r.error) for r in result.invalid_rows)
+    assert "Nobody" in messages
+    assert Measure.objects.count() == before
+
+
+def test_percentage_target_over_100_is_refused(medway_plan):
+    dataset = _measure_rows(
+        medway_plan,
+        (
+            "medway",
+            2026,
+            "DRUGS-07",
+            "DRUGS-07-Z",
+            9,
+            "Too high",
+            "percentage",
+            "higher",
+            "ratio",
+            "Public Health",
+            "percentage",
+            "163",
+        ),
+    )
+
+    result = MeasureResource().import_data(dataset, dry_run=True)
+
+    assert result.has_validation_errors()
+    assert "between 0 and 100" in str(result.invalid_rows[0].error_dict)
+
+
+def test_agency_import_matches_by_name_within_partnership(medway_plan):
+    dataset = tablib.Dataset(
+        ("medway", "Kent Police", "", ""), headers=["partnership", "name", "short_name", "other_names"]
+    )
+
+    result = AgencyResource().import_data(dataset, dry_run=False)
+
+    assert not result.has_errors()
+    assert Agency.objects.filter(name="Kent Police").count() == 1
+
+
+def test_admin_import_preview_lists_the_bad_row_before_writing(client, django_user_model, medway_plan):
+    client.force_login(
+        django_user_model.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    )
+    csv = (
+        "partnership,plan_year,priority,code,order,text,measure_text,benchmark_text,benchmark_kind,"
+        "responsible_as_printed,responsible_agencies\n"
+        "medway,2026,ASB,ASB-99,99,A new indicator,,N/A,n/a,Kent Police,Kent Police\n"
+        "medway,2026,ASB,ASB-98,98,Another,,N/A,n/a,Atlantis Police,Atlantis Police\n"
+    )
+    upload = SimpleUploadedFile("indicators.csv", csv.encode(), content_type="text/csv")
+
+    response = client.post(
+        reverse("admin:indicators_indicator_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Atlantis Police" in page
+    assert Indicator.objects.count() == 44

@@ -1,0 +1,75 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from indicators.models import Indicator
+from themes.models import Priority
+
+
+@pytest.fixture
+def reader(db):
+    return get_user_model().objects.create_user("reader", password="a-long-password-1")
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, medway_plan):
+    response = client.get(reverse("plan_year", args=[medway_plan.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_plan_shortcut_goes_to_the_latest_plan_year(client, reader, medway_plan):
+    client.force_login(reader)
+
+    response = client.get(reverse("plan"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plan_year", args=[medway_plan.pk])
+
+
+def test_signed_in_user_sees_every_priority_and_indicator(client, reader, medway_plan):
+    client.force_login(reader)
+
+    response = client.get(reverse("plan_year", args=[medway_plan.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for priority in Priority.objects.filter(plan_year=medway_plan):
+        assert priority.heading in page
+    indicators = Indicator.objects.filter(priority__plan_year=medway_plan)
+    assert indicators.count() == 44
+    for indicator in indicators:
+        assert f">{indicator.code}<" in page
+        # Texts are escaped in HTML, so compare with the escaped form.
+        from django.utils.html import escape
+
+        assert escape(indicator.text) in page
+
+
+def test_plan_page_has_a_title_skip_link_and_landmarks(client, reader, medway_plan):
+    client.force_login(reader)
+
+    page = client.get(reverse("plan_year", args=[medway_plan.pk])).content.decode()
+
+    assert "<title>Action plan 2026-27" in page
+    assert 'href="#main-content"' in page
+    assert 'id="main-content"' in page
+    assert "<main" in page and "<header" in page and "<footer" in page
+
+
+def test_plan_page_query_count_does_not_depend_on_plan_size(
+    client, reader, medway_plan, django_assert_max_num_queries
+):
+    client.force_login(reader)
+
+    with django_assert_max_num_queries(15):
+        client.get(reverse("plan_year", args=[medway_plan.pk]))
+
+
+def test_with_no_plan_loaded_the_page_says_so(client, reader):
+    client.force_login(reader)
+
+    response = client.get(reverse("plan"))
+
+    assert response.status_code == 200
+    assert "No plan loaded yet" in response.content.decode()

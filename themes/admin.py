@@ -1,0 +1,80 @@
+from django.contrib import admin
+
+from indicators.models import Indicator
+from themes.models import Deliverable, KeyTheme, Priority
+
+
+class KeyThemeInline(admin.TabularInline):
+    model = KeyTheme
+    extra = 0
+    fields = ("order", "text", "parent")
+    ordering = ("order",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            db_field.name == "parent"
+            and request.resolver_match
+            and request.resolver_match.kwargs.get("object_id")
+        ):
+            kwargs["queryset"] = KeyTheme.objects.filter(
+                priority_id=request.resolver_match.kwargs["object_id"], parent__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DeliverableInline(admin.TabularInline):
+    model = Deliverable
+    extra = 0
+    fields = ("order", "text", "lead_agency", "delivers_theme")
+    ordering = ("order",)
+    autocomplete_fields = ("lead_agency",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            db_field.name == "delivers_theme"
+            and request.resolver_match
+            and request.resolver_match.kwargs.get("object_id")
+        ):
+            kwargs["queryset"] = KeyTheme.objects.filter(
+                priority_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("order", "code", "text", "benchmark_text", "benchmark_kind")
+    ordering = ("order",)
+    show_change_link = True
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ("title", "code", "order", "plan_year", "led_by")
+    list_filter = ("plan_year",)
+    search_fields = ("title", "code", "led_by")
+    ordering = ("plan_year", "order")
+    list_select_related = ("plan_year__partnership",)
+    inlines = [KeyThemeInline, DeliverableInline, IndicatorInline]
+
+
+@admin.register(KeyTheme)
+class KeyThemeAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "priority", "order", "parent")
+    list_filter = ("priority__plan_year", "priority")
+    search_fields = ("text",)
+    ordering = ("priority", "order")
+    list_select_related = ("priority", "parent")
+    raw_id_fields = ("parent",)
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "priority", "order", "lead_agency")
+    list_filter = ("priority__plan_year", "priority", "lead_agency")
+    search_fields = ("text",)
+    ordering = ("priority", "order")
+    list_select_related = ("priority", "lead_agency")
+    autocomplete_fields = ("lead_agency",)
+    raw_id_fields = ("delivers_theme",)
