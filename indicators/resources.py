@@ -100,7 +100,16 @@ class IndicatorWidget(ForeignKeyWidget):
             raise ValueError(f"No indicator with the code {value!r} in this plan year.") from None
 
 
-class AgencyResource(resources.ModelResource):
+class AllOrNothingResource(resources.ModelResource):
+    """An import applies whole or not at all: a row with a validation error rolls every row back."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+
+class AgencyResource(AllOrNothingResource):
     partnership = fields.Field(attribute="partnership", column_name="partnership", widget=PartnershipWidget())
 
     class Meta:
@@ -112,7 +121,7 @@ class AgencyResource(resources.ModelResource):
         report_skipped = True
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(AllOrNothingResource):
     partnership = fields.Field(
         attribute="priority__plan_year__partnership__slug", column_name="partnership", readonly=True
     )
@@ -148,7 +157,7 @@ class IndicatorResource(resources.ModelResource):
         return super().get_queryset().select_related("priority__plan_year__partnership")
 
 
-class MeasureResource(resources.ModelResource):
+class MeasureResource(AllOrNothingResource):
     partnership = fields.Field(
         attribute="indicator__priority__plan_year__partnership__slug",
         column_name="partnership",
