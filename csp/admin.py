@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
 from csp.models import Partnership, PlanYear
+from indicators.models import Membership
 
 
 class PlanYearInline(admin.TabularInline):
@@ -25,3 +28,29 @@ class PlanYearAdmin(admin.ModelAdmin):
     search_fields = ("title", "partnership__name")
     ordering = ("partnership__name", "-start_year")
     list_select_related = ("partnership",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ("agency",)
+    verbose_name = "agency membership"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CspUserAdmin(UserAdmin):
+    """Users with their agency memberships, which decide the returns an officer sees."""
+
+    inlines = [MembershipInline]
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
+    list_filter = ("groups", "is_staff", "is_active", "memberships__agency")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="roles")
+    def roles(self, obj) -> str:
+        return ", ".join(g.name for g in obj.groups.all())

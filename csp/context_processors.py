@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from csp import roles
 from csp.models import Partnership
 
 DEFAULT_NAME = "Community Safety Partnership"
@@ -17,3 +18,30 @@ def partnership(request: HttpRequest) -> dict[str, object]:
         return Partnership.objects.order_by("pk").values_list("name", flat=True).first() or DEFAULT_NAME
 
     return {"partnership_name": SimpleLazyObject(name)}
+
+
+# Which navigation item a page sits under, by URL name.
+NAV_SECTIONS = {
+    "home": "returns",
+    "return": "returns",
+    "return_history": "returns",
+    "plan": "plan",
+    "plan_year": "plan",
+    "review_queue_current": "review",
+    "review_queue": "review",
+    "periods": "periods",
+}
+
+
+def user_roles(request: HttpRequest) -> dict[str, object]:
+    """What the navigation offers; each view still checks for itself."""
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    section = NAV_SECTIONS.get(match.url_name if match else "", "")
+    if user is None or not user.is_authenticated:
+        return {"is_coordinator": False, "can_read_reports": False, "nav_section": section}
+    return {
+        "is_coordinator": roles.is_coordinator(user),
+        "can_read_reports": roles.can_read_reports(user),
+        "nav_section": section,
+    }

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.partnership",
+                "csp.context_processors.user_roles",
             ],
         },
     },
@@ -135,6 +136,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# A period's default submission deadline: the quarter's end plus this many working days.
+CSP_DEADLINE_WORKING_DAYS = int(os.environ.get("CSP_DEADLINE_WORKING_DAYS", "20"))
 
 # Django 6.1's MAILERS: the console by default; SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):

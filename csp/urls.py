@@ -6,10 +6,32 @@ from django.views.generic import RedirectView
 from csp.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plan", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="home", permanent=False), name="start"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("themes.urls")),
+    path("", include("indicators.urls")),
 ]

@@ -2,11 +2,27 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polarity, TargetKind, Unit
+from csp import roles
+from indicators.calculations import Observation
+from indicators.kinds import (
+    DEFAULT_AMBER_THRESHOLD_PERCENT,
+    Aggregation,
+    MilestoneStatus,
+    Polarity,
+    Rag,
+    TargetKind,
+    Unit,
+)
+from indicators.quarters import Quarter
+
+MAX_DIGITS = 18
+DECIMAL_PLACES = 4
 
 
 class Agency(models.Model):
@@ -137,6 +153,13 @@ class Measure(models.Model):
         return f"{self.code}: {self.name}"
 
     @property
+    def target_decides_rating(self) -> bool:
+        """False where the agency's own rating stands: comparison-only kinds, and milestones until due."""
+        return (
+            self.target_kind not in TargetKind.comparison_only() and self.target_kind != TargetKind.MILESTONE
+        )
+
+    @property
     def effective_amber_threshold(self) -> Decimal:
         if self.amber_threshold_percent is None:
             return Decimal(DEFAULT_AMBER_THRESHOLD_PERCENT)
@@ -172,3 +195,178 @@ class Measure(models.Model):
                 errors["code"] = f"{self.code} is already used in this plan year."
         if errors:
             raise ValidationError(errors)
+
+
+class Membership(models.Model):
+    """An officer's membership of an agency: what decides which returns they see and edit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_membership_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.agency}"
+
+
+class PeriodState(models.TextChoices):
+    NOT_OPEN = "not_open", "Not yet open"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ReportingPeriod(models.Model):
+    """One quarter of a plan year, open for returns between the coordinator opening and closing it."""
+
+    plan_year = models.ForeignKey("csp.PlanYear", on_delete=models.CASCADE, related_name="periods")
+    number = models.PositiveSmallIntegerField(
+        "quarter", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    deadline = models.DateField(help_text="The last day for submitting returns.")
+    state = models.CharField(max_length=10, choices=PeriodState, default=PeriodState.NOT_OPEN)
+    summary = models.TextField(
+        "coordinator's summary", blank=True, max_length=6000, help_text="Printed in the quarterly report."
+    )
+
+    class Meta:
+        ordering = ["plan_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_year", "number"], name="one_period_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.quarter.label_in_words
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.plan_year.start_year, self.number)
+
+    @property
+    def code(self) -> str:
+        return self.quarter.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == PeriodState.OPEN
+
+
+class ReturnState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
+COMMENTARY_MAX_LENGTH = 4000
+ESCALATION_MAX_LENGTH = 1500
+
+
+class ReturnQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ReturnQuerySet":
+        """Every return the user may see: all for coordinators, their own agencies' for officers."""
+        if not user.is_authenticated:
+            return self.none()
+        if roles.is_coordinator(user):
+            return self
+        return self.filter(agency__memberships__user=user)
+
+
+class Return(models.Model):
+    """One agency's submission for one indicator in one period."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="returns")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="returns")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="returns")
+    state = models.CharField(max_length=12, choices=ReturnState, default=ReturnState.NOT_STARTED)
+    nothing_to_report = models.BooleanField("nothing to report this quarter", default=False)
+    commentary = models.TextField("update for the SEG", blank=True, max_length=COMMENTARY_MAX_LENGTH)
+    escalation = models.TextField(
+        "points to escalate to the SEG", blank=True, max_length=ESCALATION_MAX_LENGTH
+    )
+    agency_rating = models.CharField("agency's own rating", max_length=8, choices=Rag, blank=True)
+    returned_reason = models.TextField("reason for sending back", blank=True)
+    reopened_reason = models.TextField("reason for re-opening", blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save, to refuse lost updates."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["period", "indicator__priority__order", "indicator__order", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator", "agency"], name="one_return_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} by {self.agency} for {self.period}"
+
+    @property
+    def is_editable_by_officer(self) -> bool:
+        """Open period, or re-opened by a coordinator after closing, and not yet submitted."""
+        return (self.period.is_open or bool(self.reopened_reason)) and self.state in (
+            ReturnState.NOT_STARTED,
+            ReturnState.DRAFT,
+            ReturnState.RETURNED,
+        )
+
+    @property
+    def is_escalated(self) -> bool:
+        return bool(self.escalation.strip())
+
+
+class Figure(models.Model):
+    """A measure's value for one quarter: from a return, or imported history (no return)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(help_text="Start year of the financial year: 2026 for 2026-27.")
+    number = models.PositiveSmallIntegerField(
+        "quarter", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    ret = models.ForeignKey(
+        Return, on_delete=models.CASCADE, null=True, blank=True, related_name="figures", verbose_name="return"
+    )
+    value = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
+    numerator = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
+    status = models.CharField(max_length=12, choices=MilestoneStatus, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year", "number"], name="one_figure_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.quarter.code}"
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, self.number)
+
+    @property
+    def is_history(self) -> bool:
+        return self.ret_id is None
+
+    def observation(self) -> Observation:
+        return Observation(
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            status=MilestoneStatus(self.status) if self.status else None,
+        )

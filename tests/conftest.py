@@ -1,5 +1,18 @@
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
+
+from csp import roles
+from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
+from indicators.services import create_missing_returns
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers take ~0.3 s a user by design; tests only need passwords to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -9,3 +22,86 @@ def medway_plan(db):
     from csp.models import PlanYear
 
     return PlanYear.objects.get(partnership__slug="medway", start_year=2026)
+
+
+@pytest.fixture
+def plan(db):
+    """A small plan: two agencies, one indicator each with a measure of every kind of input, an open Q2."""
+    partnership = factories.PartnershipFactory(
+        slug="testshire", name="Testshire Community Safety Partnership"
+    )
+    plan_year = factories.PlanYearFactory(partnership=partnership)
+    priority = factories.PriorityFactory(plan_year=plan_year, code="SAFE", title="Safer streets")
+    ours = factories.AgencyFactory(partnership=partnership, name="Testshire Police", short_name="TP")
+    theirs = factories.AgencyFactory(partnership=partnership, name="Testshire Fire", short_name="TF")
+    indicator = factories.IndicatorFactory(priority=priority, code="SAFE-01", agencies=[ours])
+    other_indicator = factories.IndicatorFactory(priority=priority, code="SAFE-02", agencies=[theirs])
+    count = factories.MeasureFactory(indicator=indicator, supplier=ours, name="Incidents", code="SAFE-01-A")
+    percentage = factories.MeasureFactory(
+        indicator=indicator,
+        supplier=ours,
+        name="Satisfaction",
+        code="SAFE-01-B",
+        unit=Unit.PERCENTAGE,
+        polarity=Polarity.HIGHER_IS_BETTER,
+        aggregation=Aggregation.STOCK,
+    )
+    ratio = factories.MeasureFactory(
+        indicator=indicator,
+        supplier=ours,
+        name="Completion rate",
+        code="SAFE-01-C",
+        unit=Unit.PERCENTAGE,
+        polarity=Polarity.HIGHER_IS_BETTER,
+        aggregation=Aggregation.RATIO,
+        target_kind=TargetKind.PERCENTAGE,
+        target_value=63,
+    )
+    milestone = factories.MeasureFactory(
+        indicator=indicator,
+        supplier=ours,
+        name="Policy adopted",
+        code="SAFE-01-D",
+        unit=Unit.MILESTONE,
+        polarity=Polarity.HIGHER_IS_BETTER,
+        aggregation=Aggregation.STOCK,
+    )
+    factories.MeasureFactory(indicator=other_indicator, supplier=theirs, name="Fires", code="SAFE-02-A")
+    period = factories.PeriodFactory(plan_year=plan_year)
+    create_missing_returns(period)
+    return SimpleNamespace(
+        partnership=partnership,
+        plan_year=plan_year,
+        priority=priority,
+        ours=ours,
+        theirs=theirs,
+        indicator=indicator,
+        other_indicator=other_indicator,
+        period=period,
+        count=count,
+        percentage=percentage,
+        ratio=ratio,
+        milestone=milestone,
+        ret=period.returns.get(agency=ours),
+        other_ret=period.returns.get(agency=theirs),
+    )
+
+
+@pytest.fixture
+def officer(plan):
+    return factories.officer_of(plan.ours, username="officer")
+
+
+@pytest.fixture
+def other_agency_officer(plan):
+    return factories.officer_of(plan.theirs, username="other-officer")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.make_user("coordinator", roles.COORDINATOR)
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.make_user("viewer", roles.VIEWER)
