@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from csp import two_factor
 from csp.views import healthz
 
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path(
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("themes.urls")),

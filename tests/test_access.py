@@ -34,6 +34,8 @@ ROUTES = {
     ),
     "password_reset_complete": ("get", lambda p: {}, PUBLIC),
     "healthz": ("get", lambda p: {}, PUBLIC),
+    "two_factor_setup": ("get", lambda p: {}, {"anonymous": "login", **ALL_SIGNED_IN_200}),
+    "two_factor_verify": ("get", lambda p: {}, {"anonymous": "login", **dict.fromkeys(ROLES[1:], 302)}),
     "plan": ("get", lambda p: {}, {"anonymous": "login", **dict.fromkeys(ROLES[1:], 302)}),
     "plan_year": (
         "get",

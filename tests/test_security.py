@@ -1,0 +1,131 @@
+"""Hardening that a council's IT security review will ask about."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "production-like-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "csp.example.gov.uk",
+    "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    "EMAIL_HOST": "smtp.example.gov.uk",
+}
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warnings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")} | PRODUCTION_ENV
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "false"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("url_name", ["login", "plan_year", "return", "home"])
+def test_every_page_sends_a_strict_content_security_policy(client, officer, plan, url_name):
+    client.force_login(officer)
+    kwargs = {"plan_year": {"plan_year_id": plan.plan_year.pk}, "return": {"return_id": plan.ret.pk}}
+    response = client.get(reverse(url_name, kwargs=kwargs.get(url_name)))
+
+    policy = response["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_repeated_wrong_passwords_lock_that_user_from_that_address_only(client, officer):
+    login = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "officer", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+
+    locked = client.post(login, {"username": "officer", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    elsewhere = client.post(login, {"username": "officer", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2")
+
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    assert elsewhere.status_code == 302  # a colleague behind another gateway still signs in
+
+
+def test_sessions_end_after_inactivity():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+@pytest.fixture
+def two_factor_required(settings):
+    settings.CSP_REQUIRE_TWO_FACTOR = True
+    # django-otp makes each wrong code double the wait before the next try; tests do not wait.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+def test_coordinator_must_set_up_two_factor_before_anything_else(client, coordinator, two_factor_required):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("periods"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
+
+    page = client.get(response["Location"])
+    assert "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=coordinator)
+    wrong = client.post(page.request["PATH_INFO"], {"token": "000000", "next": reverse("periods")})
+    assert "The code is not right" in wrong.content.decode()
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    done = client.post(page.request["PATH_INFO"], {"token": code, "next": reverse("periods")})
+    assert done.status_code == 302 and done["Location"] == reverse("periods")
+    assert client.get(reverse("periods")).status_code == 200
+
+
+def test_returning_coordinator_enters_a_code(client, coordinator, two_factor_required):
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("periods"))
+
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
+    assert client.get(reverse("periods")).status_code == 200
+
+
+def test_officers_sign_in_with_a_password_alone(client, officer, two_factor_required):
+    client.force_login(officer)
+
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_two_factor_redirect_refuses_to_send_people_off_site(client, coordinator, two_factor_required):
+    device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    client.force_login(coordinator)
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+    response = client.post(reverse("two_factor_verify"), {"token": code, "next": "https://evil.example/"})
+
+    assert response["Location"] == reverse("home")
