@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.text import capfirst
 
+from indicators.calculations import format_date, format_number
 from indicators.kinds import Aggregation, MilestoneStatus, Rag, Unit
 from indicators.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, Measure
 from indicators.services import ReturnContent
@@ -30,15 +31,16 @@ def _number(raw, label: str) -> Decimal | None:
 
 
 class WholeNumberField(forms.CharField):
-    def __init__(self, *, label: str, maximum: int = LARGEST_COUNT, **kwargs):
+    def __init__(self, *, label: str, subject: str = "", maximum: int = LARGEST_COUNT, **kwargs):
         super().__init__(label=label, required=False, **kwargs)
+        self.subject = subject or label[0].lower() + label[1:]
         self.maximum = maximum
         self.widget.attrs.update(
             {"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
         )
 
     def clean(self, value):
-        label = self.label[0].lower() + self.label[1:]
+        label = self.subject
         number = _number(value, label)
         if number is None:
             return None
@@ -86,28 +88,47 @@ def measure_field_names(measure: Measure) -> list[str]:
     return [f"m{measure.pk}_value"]
 
 
+def measure_hint(measure: Measure) -> str:
+    """What an officer needs beside the input: the unit where it is not obvious, the target, the caveats."""
+    parts = []
+    if measure.unit == Unit.RATE_PER_100K:
+        parts.append("Per 100,000 population.")
+    if measure.target_value is not None:
+        parts.append(f"Target: {format_number(measure.target_value, Unit(measure.unit))}.")
+    elif measure.baseline_value is not None:
+        parts.append(f"Baseline: {format_number(measure.baseline_value, Unit(measure.unit))}.")
+    if measure.due_date:
+        parts.append(f"Due by {format_date(measure.due_date)}.")
+    if measure.caveats:
+        parts.append(measure.caveats)
+    return " ".join(parts)
+
+
 def _fields_for(measure: Measure) -> dict[str, forms.Field]:
     name = measure.name
+    hint = measure_hint(measure)
+    field: forms.Field
     if measure.aggregation == Aggregation.RATIO:
         return {
-            f"m{measure.pk}_numerator": WholeNumberField(label=f"{name}: numerator"),
-            f"m{measure.pk}_denominator": WholeNumberField(label=f"{name}: denominator"),
+            f"m{measure.pk}_numerator": WholeNumberField(
+                label="Numerator", subject=f"the numerator for {name}"
+            ),
+            f"m{measure.pk}_denominator": WholeNumberField(
+                label="Denominator", subject=f"the denominator for {name}"
+            ),
         }
     if measure.unit == Unit.MILESTONE:
-        return {
-            f"m{measure.pk}_status": forms.ChoiceField(
-                label=name, required=False, choices=MilestoneStatus.choices, widget=forms.RadioSelect
-            )
-        }
-    if measure.unit == Unit.PERCENTAGE:
-        return {f"m{measure.pk}_value": BoundedDecimalField(label=name, maximum=Decimal(100), suffix="%")}
-    if measure.unit == Unit.RATE_PER_100K:
-        return {
-            f"m{measure.pk}_value": BoundedDecimalField(
-                label=name, maximum=LARGEST_RATE, suffix="", help_text="Per 100,000 population."
-            )
-        }
-    return {f"m{measure.pk}_value": WholeNumberField(label=name)}
+        field = forms.ChoiceField(
+            label=name, required=False, choices=MilestoneStatus.choices, widget=forms.RadioSelect
+        )
+    elif measure.unit == Unit.PERCENTAGE:
+        field = BoundedDecimalField(label=name, maximum=Decimal(100), suffix="%")
+    elif measure.unit == Unit.RATE_PER_100K:
+        field = BoundedDecimalField(label=name, maximum=LARGEST_RATE, suffix="")
+    else:
+        field = WholeNumberField(label=name)
+    field.help_text = hint
+    return {f"m{measure.pk}_value" if measure.unit != Unit.MILESTONE else f"m{measure.pk}_status": field}
 
 
 class ReturnForm(forms.Form):
@@ -121,11 +142,11 @@ class ReturnForm(forms.Form):
         label="Update for the SEG",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"Plain text, up to {COMMENTARY_MAX_LENGTH:,} characters. Say what the figures mean, "
-        "what has been done and what happens next.",
+        help_text=f"Needed before you submit. Plain text, up to {COMMENTARY_MAX_LENGTH:,} characters. "
+        "Say what the figures mean, what has been done and what happens next.",
     )
     escalation = forms.CharField(
-        label="Points to escalate to the SEG (optional)",
+        label="Points to escalate to the SEG",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything the Strategic Executive Group needs to act on. "
@@ -147,11 +168,15 @@ class ReturnForm(forms.Form):
             del self.fields["agency_rating"]
         for measure in measures:
             self.fields.update(_fields_for(measure))
+        # Needed to submit but not to save a draft: no "(optional)" beside them.
+        for name, field in self.fields.items():
+            if name == "commentary" or name.startswith("m"):
+                field.needed_to_submit = True
 
     def _limit(self, name: str, limit: int) -> str:
         text = self.cleaned_data.get(name, "")
         if len(text) > limit:
-            label = self.fields[name].label.removesuffix(" (optional)")
+            label = self.fields[name].label
             self.add_error(name, f"{label} must be {limit:,} characters or fewer: it is {len(text):,}.")
         return text
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from csp import roles
-from indicators.forms import ReturnForm, initial_for, measure_field_names
+from indicators.forms import ReturnForm, initial_for, measure_field_names, measure_hint
 from indicators.history import return_history
 from indicators.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
 from indicators.services import StaleReturn, WorkflowError, save_draft, submit_return, supplied_measures
@@ -104,6 +104,8 @@ def _previous(ret: Return) -> tuple[Return | None, list[Figure]]:
 def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     ret = _scoped_return(request, return_id)
     measures = list(supplied_measures(ret).select_related("supplier"))
+    for measure in measures:
+        measure.hint = measure_hint(measure)
     rating_applies = not any(m.target_decides_rating for m in measures)
     figures = list(Figure.objects.filter(ret=ret))
     editable = ret.is_editable_by_officer

@@ -34,7 +34,7 @@ def test_officer_sees_the_indicator_target_and_one_input_per_measure(client, off
     page = client.get(url).content.decode()
 
     assert plan.indicator.text in page
-    assert "(target 63)" in page
+    assert "Target: 63%." in page
     for name in (f"m{plan.count.pk}_value", f"m{plan.ratio.pk}_numerator", f"m{plan.ratio.pk}_denominator"):
         assert f'name="{name}"' in page
     assert f'name="m{plan.milestone.pk}_status" value="complete"' in page
