@@ -116,7 +116,8 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             messages.error(request, "This return can no longer be changed.")
-            return redirect("return", return_id=ret.pk)
+            here = reverse("return", args=[ret.pk])
+            return HttpResponseClientRedirect(here) if request.htmx else redirect(here)
         form = ReturnForm(request.POST, **form_kwargs)
         validate_only = request.POST.get("_validate")
         if validate_only and request.htmx and validate_only in form.fields:

@@ -240,3 +240,12 @@ def test_history_records_each_change_with_user_and_time(client, officer, coordin
     assert "officer" in page and "coordinator" in page
     history = list(Return.objects.get(pk=plan.ret.pk).history.all())
     assert all(record.history_user is not None and record.history_date for record in history[:-1])
+
+
+def test_htmx_post_to_a_locked_return_reloads_the_page_instead_of_swapping_it(client, officer, plan, url):
+    client.force_login(officer)
+    client.post(url, form_data(plan, plan.ret, action="submit"))
+
+    response = client.post(url, form_data(plan, plan.ret), headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == url
