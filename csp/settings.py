@@ -224,5 +224,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Cells starting with = + - @ are escaped on export, so no figure or commentary runs as a formula.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula escaping on export is done by indicators.resources.SafeCSV/SafeXLSX (every admin uses them):
+# import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only one "=" and turns numbers to text.
