@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from csp import roles
+from indicators.figures import figures_for
 from indicators.forms import ReturnForm, initial_for, measure_field_names, measure_hint
 from indicators.history import return_history
+from indicators.kinds import Rag
 from indicators.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
 from indicators.services import StaleReturn, WorkflowError, save_draft, submit_return, supplied_measures
 
@@ -161,10 +163,21 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
 
     previous_return, previous_figures = _previous(ret)
     by_measure = {f.measure_id: f for f in figures}
+    computed = figures_for(
+        measures,
+        ret.period.quarter,
+        partnership_id=ret.period.plan_year.partnership_id,
+        today=timezone.localdate(),
+        agency_ratings={m.pk: Rag(ret.agency_rating) for m in measures} if ret.agency_rating else None,
+        include_draft_of=ret,
+    )
     context = {
         "ret": ret,
         "form": form,
-        "measures": [(m, [form[n] for n in measure_field_names(m)], by_measure.get(m.pk)) for m in measures],
+        "measures": [
+            (m, [form[n] for n in measure_field_names(m)], by_measure.get(m.pk), computed[m.pk])
+            for m in measures
+        ],
         "is_coordinator": roles.is_coordinator(request.user),
         "editable": editable,
         "conflict": conflict,
