@@ -30,6 +30,12 @@ NAV_SECTIONS = {
     "review_queue_current": "review",
     "review_queue": "review",
     "periods": "periods",
+    "dashboard_current": "dashboard",
+    "dashboard": "dashboard",
+    "dashboard_indicators": "dashboard",
+    "dashboard_returns": "dashboard",
+    "escalations": "dashboard",
+    "new_plan_year": "plan",
 }
 
 

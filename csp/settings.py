@@ -226,3 +226,27 @@ LOGGING = {
 
 # Formula escaping on export is done by indicators.resources.SafeCSV/SafeXLSX (every admin uses them):
 # import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only one "=" and turns numbers to text.
+
+# --- Reminders and notifications (indicators.reminders, indicators.notifications) ------------------------
+# `manage.py send_reminders`, run daily by cron, emails each officer with outstanding returns once when the
+# deadline is CSP_REMINDER_DAYS_BEFORE days away (or nearer), and once when it passed
+# CSP_LATE_REMINDER_DAYS_AFTER days ago (or longer). Links in emails start with CSP_SITE_URL, the address
+# people use to reach the app (emails are sent outside any request, so it cannot be worked out).
+
+
+def _env_days(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 60:
+        raise ImproperlyConfigured(f"{name} must be a whole number of days from 0 to 60, not {raw!r}")
+    return int(raw)
+
+
+CSP_REMINDER_DAYS_BEFORE = _env_days("CSP_REMINDER_DAYS_BEFORE", 5)
+CSP_LATE_REMINDER_DAYS_AFTER = _env_days("CSP_LATE_REMINDER_DAYS_AFTER", 1)
+if CSP_LATE_REMINDER_DAYS_AFTER < 1:
+    raise ImproperlyConfigured(
+        "CSP_LATE_REMINDER_DAYS_AFTER must be at least 1: on the deadline day it is not late"
+    )
+CSP_SITE_URL = os.environ.get("CSP_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not CSP_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"CSP_SITE_URL must start with https:// or http://, not {CSP_SITE_URL!r}")

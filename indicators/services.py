@@ -8,13 +8,16 @@ made from an older version is refused rather than silently overwriting somebody 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
+import holidays
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from csp import roles
+from indicators import notifications
 from indicators.kinds import MilestoneStatus, Rag
 from indicators.models import (
     Figure,
@@ -160,6 +163,11 @@ def submit_return(ret: Return, user, *, version: int) -> Return:
         current.state = ReturnState.SUBMITTED
         current.submitted_at = timezone.now()
         _record(current, user, "Submitted")
+        # After commit, so nobody is told of a submission that was rolled back; robust, so a mail
+        # server's failure is logged rather than turned into an error for the officer who submitted.
+        transaction.on_commit(
+            partial(notifications.email_if_agency_complete, current.period_id, current.agency_id), robust=True
+        )
     return current
 
 
@@ -193,6 +201,7 @@ def send_back(ret: Return, user, reason: str) -> Return:
         current.state = ReturnState.RETURNED
         current.returned_reason = reason
         _record(current, user, f"Sent back: {reason}")
+        transaction.on_commit(partial(notifications.email_sent_back, current.pk), robust=True)
     return current
 
 
@@ -240,12 +249,18 @@ def create_missing_returns(period: ReportingPeriod) -> int:
 
 
 def default_deadline(quarter_end: date, working_days: int) -> date:
-    """The quarter's end plus a number of working days (Monday to Friday)."""
+    """The quarter's end plus a number of working days: Monday to Friday, not a bank holiday.
+
+    Bank holidays are England and Wales's (the two share one list), including substitute days and one-off
+    holidays, from the `holidays` package, which works them out for any year.
+    """
+    years = range(quarter_end.year, quarter_end.year + 2)  # more are added as the loop reaches them
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=years)
     day = quarter_end
     remaining = working_days
     while remaining:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in bank_holidays:
             remaining -= 1
     return day
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from indicators import coordinator_views, views
+from indicators import coordinator_views, dashboard, views
+from themes import views_new_year
 
 urlpatterns = [
     path("returns/", views.home, name="home"),
@@ -11,4 +12,20 @@ urlpatterns = [
     path("periods/<int:period_id>/state/", coordinator_views.period_state, name="period_state"),
     path("review/", coordinator_views.review_queue, name="review_queue_current"),
     path("periods/<int:period_id>/review/", coordinator_views.review_queue, name="review_queue"),
+    path("dashboard/", dashboard.dashboard, name="dashboard_current"),
+    path("dashboard/notifications/", dashboard.notification_preferences, name="notification_preferences"),
+    path("periods/<int:period_id>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "periods/<int:period_id>/dashboard/indicators/",
+        dashboard.dashboard_indicators,
+        name="dashboard_indicators",
+    ),
+    path("periods/<int:period_id>/dashboard/returns/", dashboard.dashboard_returns, name="dashboard_returns"),
+    path(
+        "periods/<int:period_id>/agencies/<int:agency_id>/remind/",
+        dashboard.send_agency_reminder,
+        name="send_agency_reminder",
+    ),
+    path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
+    path("plan-years/new/", views_new_year.new_plan_year, name="new_plan_year"),
 ]

@@ -54,6 +54,26 @@ ROUTES = {
     "period_state": ("post", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 302}),
     "review_queue_current": ("get", lambda p: {}, {**COORDINATOR_ONLY, "coordinator": 200}),
     "review_queue": ("get", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 200}),
+    "dashboard_current": ("get", lambda p: {}, {**COORDINATOR_ONLY, "coordinator": 200}),
+    "dashboard": ("get", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 200}),
+    "dashboard_indicators": (
+        "get",
+        lambda p: {"period_id": p.period.pk},
+        {**COORDINATOR_ONLY, "coordinator": 200},
+    ),
+    "dashboard_returns": (
+        "get",
+        lambda p: {"period_id": p.period.pk},
+        {**COORDINATOR_ONLY, "coordinator": 200},
+    ),
+    "send_agency_reminder": (
+        "post",
+        lambda p: {"period_id": p.period.pk, "agency_id": p.ours.pk},
+        {**COORDINATOR_ONLY, "coordinator": 302},
+    ),
+    "notification_preferences": ("post", lambda p: {}, {**COORDINATOR_ONLY, "coordinator": 302}),
+    "escalations": ("get", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 200}),
+    "new_plan_year": ("get", lambda p: {}, {**COORDINATOR_ONLY, "coordinator": 200}),
 }
 
 

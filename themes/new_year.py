@@ -1,0 +1,122 @@
+"""Starting a new plan year from the previous one: a full copy of the plan, ready to edit.
+
+Everything the plan says is copied (priorities, key themes with their nesting, deliverables, indicators,
+measures and their targets); agencies belong to the partnership, not the year, so the copies point at the
+same agencies. Codes stay the same, which is what lets rolling-year comparisons follow an indicator across
+years. Nothing of the previous year is changed, and no returns or figures are copied: they belong to their
+quarters.
+"""
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.db import IntegrityError, models, transaction
+
+from csp.models import PlanYear
+from indicators.models import Indicator, Measure
+from indicators.services import ensure_periods
+from themes.models import Deliverable, KeyTheme, Priority
+
+
+class NewYearError(Exception):
+    """The new year cannot be started; the message is shown to the user as it is."""
+
+
+def _fields(obj: models.Model, **overrides) -> dict:
+    """Every stored field of obj except its id, with overrides (the links to remap).
+
+    Copying by the model's own field list means a field added to the plan later is copied too.
+    """
+    values = {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if not field.primary_key
+    }
+    values.update(overrides)
+    return values
+
+
+def _retitle(title: str, previous: PlanYear, start_year: int) -> str:
+    new_label = f"{start_year}-{(start_year + 1) % 100:02d}"
+    if previous.label in title:
+        return title.replace(previous.label, new_label)
+    return f"{title} ({new_label})"
+
+
+def start_plan_year(previous: PlanYear, start_year: int, user) -> PlanYear:
+    """Copy `previous` into a new plan year starting in `start_year`, with its four periods not yet open.
+
+    One transaction: either the whole plan is copied or nothing is. Refuses a year the partnership already
+    has, and a year before the one copied (copying forwards is the only use; backwards is a mistake).
+    """
+    if start_year <= previous.start_year:
+        raise NewYearError(f"The new plan year must start after {previous.start_year}.")
+    if start_year > 2100:
+        raise NewYearError("Enter a year before 2101.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                new = PlanYear.objects.create(
+                    partnership_id=previous.partnership_id,
+                    start_year=start_year,
+                    title=_retitle(previous.title, previous, start_year)[:300],
+                )
+        except IntegrityError as clash:
+            raise NewYearError(
+                f"{previous.partnership} already has a plan for "
+                f"{start_year}-{(start_year + 1) % 100:02d}: edit that one instead."
+            ) from clash
+        _copy_plan(previous, new)
+        ensure_periods(new)
+        LogEntry.objects.log_actions(
+            user_id=user.pk,
+            queryset=[new],
+            action_flag=ADDITION,
+            change_message=f"Started from {previous.label}: the plan copied, four periods not yet open.",
+            single_object=True,
+        )
+    return new
+
+
+def _copy_plan(previous: PlanYear, new: PlanYear) -> None:
+    priorities = {}
+    for priority in Priority.objects.filter(plan_year=previous).order_by("order"):
+        priorities[priority.pk] = Priority.objects.create(**_fields(priority, plan_year_id=new.pk))
+
+    themes: dict[int, KeyTheme] = {}
+    # Parents before their children: nesting is one level deep, so top-level themes first is enough.
+    old_themes = KeyTheme.objects.filter(priority__plan_year=previous).order_by(
+        models.F("parent").asc(nulls_first=True), "priority__order", "order"
+    )
+    for theme in old_themes:
+        parent = themes[theme.parent_id].pk if theme.parent_id else None
+        themes[theme.pk] = KeyTheme.objects.create(
+            **_fields(theme, priority_id=priorities[theme.priority_id].pk, parent_id=parent)
+        )
+
+    Deliverable.objects.bulk_create(
+        Deliverable(
+            **_fields(
+                deliverable,
+                priority_id=priorities[deliverable.priority_id].pk,
+                delivers_theme_id=themes[deliverable.delivers_theme_id].pk
+                if deliverable.delivers_theme_id
+                else None,
+            )
+        )
+        for deliverable in Deliverable.objects.filter(priority__plan_year=previous).order_by("pk")
+    )
+
+    indicators: dict[int, Indicator] = {}
+    for indicator in Indicator.objects.filter(priority__plan_year=previous).order_by("pk"):
+        indicators[indicator.pk] = Indicator.objects.create(
+            **_fields(indicator, priority_id=priorities[indicator.priority_id].pk)
+        )
+    through = Indicator.responsible_agencies.through
+    through.objects.bulk_create(
+        through(indicator_id=indicators[link.indicator_id].pk, agency_id=link.agency_id)
+        for link in through.objects.filter(indicator__priority__plan_year=previous).order_by("pk")
+    )
+
+    Measure.objects.bulk_create(
+        Measure(**_fields(measure, indicator_id=indicators[measure.indicator_id].pk))
+        for measure in Measure.objects.filter(indicator__priority__plan_year=previous).order_by("pk")
+    )
