@@ -10,7 +10,7 @@ ALL = (OFFICER, COORDINATOR, VIEWER, ADMINISTRATOR)
 
 
 def _in_group(user: AbstractBaseUser | AnonymousUser, name: str) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return False
     # Cached on the user object: a page asks several times.
     names = getattr(user, "_group_names", None)
