@@ -227,6 +227,20 @@ LOGGING = {
 # Formula escaping on export is done by indicators.resources.SafeCSV/SafeXLSX (every admin uses them):
 # import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only one "=" and turns numbers to text.
 
+# --- The quarterly report's PDFs (reporting) -------------------------------------------------------------
+# PDFs are made through Django's Tasks framework, off the request path where a worker runs.
+# TASKS_BACKEND=immediate (the default) makes them inside the request; TASKS_BACKEND=database queues them
+# in the database for `manage.py db_worker` (django-tasks-db), as production and docker-compose do.
+INSTALLED_APPS += ["django_tasks_db"]
+_TASKS_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+if _tasks_backend not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
+
 # --- Reminders and notifications (indicators.reminders, indicators.notifications) ------------------------
 # `manage.py send_reminders`, run daily by cron, emails each officer with outstanding returns once when the
 # deadline is CSP_REMINDER_DAYS_BEFORE days away (or nearer), and once when it passed

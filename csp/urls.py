@@ -37,4 +37,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("themes.urls")),
     path("", include("indicators.urls")),
+    path("", include("reporting.urls")),
 ]

@@ -20,8 +20,27 @@ ALL_SIGNED_IN_200 = {"officer": 200, "other_officer": 200, "coordinator": 200, "
 OWN_RETURN = {"anonymous": "login", "officer": 200, "other_officer": 404, "coordinator": 200, "viewer": 404}
 COORDINATOR_ONLY = {"anonymous": "login", "officer": 403, "other_officer": 403, "viewer": 403}
 PUBLIC = {"anonymous": 200, **ALL_SIGNED_IN_200}
+REPORT_READERS = {
+    "anonymous": "login",
+    "officer": 403,
+    "other_officer": 403,
+    "coordinator": 200,
+    "viewer": 200,
+}
 
 ROUTES = {
+    "reports": ("get", lambda p: {}, REPORT_READERS),
+    "report": ("get", lambda p: {"period_id": p.period.pk}, REPORT_READERS),
+    "report_pdf": ("get", lambda p: {"period_id": p.period.pk}, REPORT_READERS),
+    "report_figures": ("get", lambda p: {"period_id": p.period.pk, "fmt": "csv"}, REPORT_READERS),
+    "report_summary": ("get", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 200}),
+    "report_issue": ("post", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 302}),
+    # No report has been issued in this world, so readers get a 404, never someone else's file.
+    "issued_report": (
+        "get",
+        lambda p: {"issued_id": 1},
+        {**REPORT_READERS, "coordinator": 404, "viewer": 404},
+    ),
     "start": ("get", lambda p: {}, dict.fromkeys(ROLES, 302)),
     "login": ("get", lambda p: {}, PUBLIC),
     "logout": ("post", lambda p: {}, dict.fromkeys(ROLES, 302)),

@@ -39,15 +39,21 @@ def read_css(path: Path) -> str:
 # --- The compiled CSS and the vendored files ---------------------------------------------------------
 
 
-def test_there_is_one_compiled_stylesheet():
-    assert [path.relative_to(STATIC).as_posix() for path in CSS_FILES] == ["css/app.min.css"]
+def test_the_pages_have_one_compiled_stylesheet_and_the_report_its_print_one():
+    assert [path.relative_to(STATIC).as_posix() for path in CSS_FILES] == [
+        "css/app.min.css",
+        "css/report.css",
+    ]
 
 
 @pytest.mark.parametrize("css_file", CSS_FILES, ids=lambda path: path.name)
-def test_compiled_css_uses_arial_and_never_gds_transport(css_file):
-    css = read_css(css_file)
+def test_css_never_uses_gds_transport(css_file):
+    assert "GDS Transport" not in read_css(css_file)
 
-    assert "GDS Transport" not in css
+
+def test_pages_use_arial_with_no_web_font():
+    css = read_css(STATIC / "css" / "app.min.css")
+
     assert "@font-face" not in css
     assert re.search(r"font-family:\s*arial,\s*sans-serif", css)
 
@@ -65,11 +71,14 @@ def test_every_url_in_the_css_points_at_a_file_under_static(css_file):
 
 
 def test_no_gds_transport_font_crown_or_govuk_favicon_is_vendored():
-    forbidden = re.compile(
-        r"\.(woff2?|ttf|otf|eot)$|crest|crown|royal-arms|favicon|govuk-icon|opengraph", re.I
-    )
+    forbidden = re.compile(r"gds|transport|crest|crown|royal-arms|favicon|govuk-icon|opengraph", re.I)
+    fonts = re.compile(r"\.(woff2?|ttf|otf|eot)$", re.I)
 
     assert [path for path in STATIC.rglob("*") if forbidden.search(path.name)] == []
+    # The only fonts shipped are the report's Arial-metric Liberation Sans, with its licence.
+    shipped = [path for path in STATIC.rglob("*") if fonts.search(path.name)]
+    assert all(path.name.startswith("LiberationSans-") for path in shipped)
+    assert not shipped or list((STATIC / "fonts").glob("*LICENSE*")) or list((STATIC / "fonts").glob("*OFL*"))
 
 
 def test_govuk_frontend_licence_is_shipped_with_it():

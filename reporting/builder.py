@@ -1,0 +1,562 @@
+"""The quarterly SEG report as plain data: everything the page, the PDF and the exports print.
+
+`build_quarterly_report(period, today=...)` reads the period, its plan and its returns in a fixed number of
+queries, whatever the size of the plan, and returns frozen dataclasses of strings, numbers and dates.
+Templates only print them; the arithmetic is `indicators.calculations`, reached through
+`indicators.figures` (the one place that reads stored figures), so the page, the PDF and the exports
+agree. No clock inside: the caller passes `today`, which decides lateness and the generation date.
+"""
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+
+from indicators.calculations import (
+    Figures,
+    compute_figures,
+    format_date,
+    format_number,
+    rounded,
+    trend,
+)
+from indicators.figures import COUNTED_STATES, observations_for, spec_for
+from indicators.kinds import Aggregation, MilestoneStatus, Rag, TargetKind, Unit
+from indicators.models import Measure, ReportingPeriod, Return, ReturnState
+from reporting.charts import trend_chart
+from reporting.definitions import CALCULATIONS, TARGET_KINDS, Definition
+from themes.plan import load_plan, worst
+
+NOT_RECEIVED = "Not received"
+NO_DATA = "No data"
+NOT_APPLICABLE = "n/a"
+RENDER_VERSION = "1"
+"""Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
+
+RAG_WORDS = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red", Rag.NO_RATING: "Not rated"}
+_MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class RagCounts:
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    not_rated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green + self.not_rated
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    quarter: str
+    value: Decimal | None
+    text: str
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    code: str
+    name: str
+    unit: str
+    supplier: str
+    this_quarter: str
+    previous_quarter: str
+    same_quarter_last_year: str
+    rolling_year: str
+    rolling_year_change: str
+    year_to_date: str
+    target: str
+    rag: str
+    rag_words: str
+    rag_reason: str
+    direction: str
+    trend: tuple[TrendPoint, ...]
+    chart: str
+    """Inline SVG, already escaped (see reporting.charts)."""
+    value: Decimal | str | None
+    """This quarter's raw figure for exports: a number, a milestone's status, or None."""
+    return_state: str
+    caveats: str
+
+
+@dataclass(frozen=True)
+class Update:
+    """One agency's return for an indicator, as received (submitted or approved)."""
+
+    agency: str
+    state: str
+    state_label: str
+    commentary: str
+    escalation: str
+    nothing_to_report: bool
+    agency_rating: str
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    anchor: str
+    text: str
+    measure_text: str
+    benchmark: str
+    responsible: str
+    rag: str
+    rag_words: str
+    rag_from: str
+    measures: tuple[MeasureRow, ...]
+    updates: tuple[Update, ...]
+    not_received_from: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    text: str
+    children: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    text: str
+    lead: str
+
+
+@dataclass(frozen=True)
+class PrioritySection:
+    code: str
+    anchor: str
+    heading: str
+    led_by: str
+    themes: tuple[Theme, ...]
+    deliverables: tuple[Deliverable, ...]
+    indicators: tuple[IndicatorRow, ...]
+    rag_counts: RagCounts
+
+
+@dataclass(frozen=True)
+class AgencyReturns:
+    agency: str
+    expected: int
+    received: int
+    approved: int
+    outstanding: int
+    late: int
+
+
+@dataclass(frozen=True)
+class OutstandingReturn:
+    indicator_code: str
+    indicator_text: str
+    anchor: str
+    agency: str
+    state_label: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class Escalation:
+    indicator_code: str
+    anchor: str
+    priority: str
+    agency: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    period_id: int
+    period_code: str
+    partnership: str
+    plan_title: str
+    plan_year: str
+    quarter_in_words: str
+    quarter_short: str
+    marking: str
+    deadline: str
+    period_state: str
+    summary: str
+    priorities: tuple[PrioritySection, ...]
+    agencies: tuple[AgencyReturns, ...]
+    rag_counts: RagCounts
+    escalations: tuple[Escalation, ...]
+    outstanding: tuple[OutstandingReturn, ...]
+    returns_expected: int
+    returns_received: int
+    returns_approved: int
+    benchmarks: tuple[Definition, ...]
+    calculations: tuple[Definition, ...]
+    generated_on: date = field(compare=False)
+
+    @property
+    def is_draft(self) -> bool:
+        """DRAFT until every return the plan expects has been approved."""
+        return self.returns_approved < self.returns_expected
+
+    @property
+    def late(self) -> tuple[OutstandingReturn, ...]:
+        return tuple(item for item in self.outstanding if item.late)
+
+    @property
+    def generated_in_words(self) -> str:
+        return format_date(self.generated_on)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything the report prints except the day it was generated.
+
+        Two builds with the same fingerprint print the same figures, returns and text, so a PDF made from
+        one serves for the other. Everything in the report is frozen dataclasses of str, int, bool,
+        Decimal and tuples, whose repr is stable.
+        """
+        content = tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "generated_on")
+        return hashlib.sha256(repr((RENDER_VERSION, content)).encode()).hexdigest()
+
+
+def build_quarterly_report(period: ReportingPeriod, *, today: date) -> QuarterlyReport:
+    """Everything the quarterly report for `period` prints, as plain data, in a fixed number of queries."""
+    period = ReportingPeriod.objects.select_related("plan_year__partnership").get(pk=period.pk)
+    plan_year = period.plan_year
+    partnership = plan_year.partnership
+    quarter = period.quarter
+    priorities = list(load_plan(plan_year))
+    returns = list(
+        Return.objects.filter(period=period)
+        .select_related("agency")
+        .only(
+            "indicator_id",
+            "agency__name",
+            "agency__short_name",
+            "state",
+            "commentary",
+            "escalation",
+            "nothing_to_report",
+            "agency_rating",
+        )
+        .order_by("agency__name", "pk")
+    )
+    measures = [m for p in priorities for i in p.indicators.all() for m in i.measures.all()]
+    observations = observations_for(measures, quarter, partnership_id=partnership.pk)
+
+    by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
+    for ret in returns:
+        by_indicator[ret.indicator_id][ret.agency_id] = ret
+    is_late = today > period.deadline
+    expected: dict[tuple[int, int], str] = {}
+    """(indicator id, agency id) -> agency name, for every return the report waits for."""
+    outstanding: list[OutstandingReturn] = []
+    escalations: list[Escalation] = []
+    sections = []
+    for priority in priorities:
+        rows = []
+        for indicator in priority.indicators.all():
+            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], observations, quarter, today)
+            rows.append(row)
+            for (agency_id, agency_name), ret in pairs:
+                expected[(indicator.pk, agency_id)] = agency_name
+                if ret is None or ret.state not in COUNTED_STATES:
+                    state = ret.get_state_display() if ret else ReturnState.NOT_STARTED.label
+                    outstanding.append(
+                        OutstandingReturn(
+                            indicator.code, indicator.text, row.anchor, agency_name, state, is_late
+                        )
+                    )
+                elif ret.is_escalated:
+                    escalations.append(
+                        Escalation(
+                            indicator.code, row.anchor, priority.heading, agency_name, ret.escalation.strip()
+                        )
+                    )
+        sections.append(
+            PrioritySection(
+                code=priority.code,
+                anchor=f"priority-{priority.code.lower()}",
+                heading=priority.heading,
+                led_by=priority.led_by,
+                themes=tuple(
+                    Theme(t.text, tuple(c.text for c in t.children.all())) for t in priority.top_themes
+                ),
+                deliverables=tuple(
+                    Deliverable(d.text, _agency_name(d.lead_agency) if d.lead_agency else "")
+                    for d in priority.deliverables.all()
+                ),
+                indicators=tuple(rows),
+                rag_counts=_count(row.rag for row in rows),
+            )
+        )
+
+    states = {
+        pair: by_indicator[pair[0]][pair[1]].state for pair in expected if pair[1] in by_indicator[pair[0]]
+    }
+    received = {pair for pair, state in states.items() if state in COUNTED_STATES}
+    approved = {pair for pair, state in states.items() if state == ReturnState.APPROVED}
+    return QuarterlyReport(
+        period_id=period.pk,
+        period_code=period.code,
+        partnership=partnership.name,
+        plan_title=plan_year.title,
+        plan_year=plan_year.label,
+        quarter_in_words=quarter.label_in_words,
+        quarter_short=quarter.short_label,
+        marking=partnership.protective_marking.strip() or "OFFICIAL",
+        deadline=format_date(period.deadline),
+        period_state=period.get_state_display(),
+        summary=period.summary.strip(),
+        priorities=tuple(sections),
+        agencies=_per_agency(expected, received, approved, is_late),
+        rag_counts=_count(row.rag for section in sections for row in section.indicators),
+        escalations=tuple(escalations),
+        outstanding=tuple(outstanding),
+        returns_expected=len(expected),
+        returns_received=len(received),
+        returns_approved=len(approved),
+        benchmarks=_benchmarks(priorities),
+        calculations=CALCULATIONS,
+        generated_on=today,
+    )
+
+
+def _agency_name(agency) -> str:
+    return agency.short_name or agency.name
+
+
+def _indicator_row(indicator, returns: dict[int, Return], observations, quarter, today):
+    """The indicator's row, and its ((agency id, name), return or None) pairs for every agency expected to
+    return. `returns` are the period's returns for this indicator, by agency id."""
+    responsible = {a.pk: a.name for a in indicator.responsible_agencies.all()}
+    # A return from an agency the plan no longer names still counts: it was asked for.
+    for agency_id, ret in returns.items():
+        responsible.setdefault(agency_id, ret.agency.name)
+    pairs = sorted(
+        (((agency_id, name), returns.get(agency_id)) for agency_id, name in responsible.items()),
+        key=lambda pair: pair[0][1],
+    )
+    received = {
+        agency_id: ret for (agency_id, _), ret in pairs if ret is not None and ret.state in COUNTED_STATES
+    }
+
+    measure_rows = []
+    for measure in indicator.measures.all():
+        ret = returns.get(measure.supplier_id)
+        rating = Rag(ret.agency_rating) if ret and ret.state in COUNTED_STATES and ret.agency_rating else None
+        measure_rows.append(
+            _measure_row(measure, observations.get(measure.code, {}), quarter, today, rating, ret)
+        )
+
+    if measure_rows:
+        rag = worst(Rag(m.rag) for m in measure_rows)
+        rag_from = "the worst of its measures"
+    else:
+        rag = worst(Rag(r.agency_rating) for r in received.values() if r.agency_rating)
+        rag_from = "the agencies' own ratings"
+    code_anchor = f"indicator-{indicator.code.lower()}"
+    row = IndicatorRow(
+        code=indicator.code,
+        anchor=code_anchor,
+        text=indicator.text,
+        measure_text=indicator.measure_text,
+        benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),
+        responsible=indicator.responsible_as_printed,
+        rag=rag.value,
+        rag_words=RAG_WORDS[rag],
+        rag_from=rag_from,
+        measures=tuple(measure_rows),
+        updates=tuple(
+            Update(
+                agency=name,
+                state=ret.state,
+                state_label=ret.get_state_display(),
+                commentary=ret.commentary.strip(),
+                escalation=ret.escalation.strip(),
+                nothing_to_report=ret.nothing_to_report,
+                agency_rating=RAG_WORDS[Rag(ret.agency_rating)] if ret.agency_rating else "",
+            )
+            for (agency_id, name), ret in pairs
+            if agency_id in received
+        ),
+        not_received_from=tuple(
+            f"{name} ({ret.get_state_display().lower() if ret else 'not started'})"
+            for (agency_id, name), ret in pairs
+            if agency_id not in received
+        ),
+    )
+    return row, pairs
+
+
+def _measure_row(
+    measure: Measure, observed, quarter, today, rating: Rag | None, ret: Return | None
+) -> MeasureRow:
+    spec = spec_for(measure)
+    figures: Figures = compute_figures(spec, observed, quarter, today=today, agency_rating=rating)
+    unit = Unit(measure.unit)
+    points = tuple(
+        TrendPoint(each.short_label, value, _figure(value, unit))
+        for each, value in trend(spec, observed, quarter)
+    )
+    if unit == Unit.MILESTONE:
+        this_quarter = _status(observed.get(quarter))
+        previous = _status(observed.get(quarter.previous()))
+        last_year = _status(observed.get(quarter.same_quarter_last_year()))
+        rolling_year = change = to_date = NOT_APPLICABLE
+        observation = observed.get(quarter)
+        value = MilestoneStatus(observation.status).label if observation and observation.status else None
+        chart = ""
+    else:
+        this_quarter = _figure(figures.this_quarter, unit)
+        previous = _figure(figures.previous_quarter, unit)
+        last_year = _figure(figures.same_quarter_last_year, unit)
+        rolling_year = _derived(figures.rolling_year.current, unit)
+        change = _percent_change(figures.rolling_year.percent_change)
+        to_date = _derived(figures.year_to_date, unit)
+        value = figures.this_quarter
+        chart = trend_chart(
+            measure.name, points, _target_line(measure), unit_suffix="%" if unit == Unit.PERCENTAGE else ""
+        )
+    return MeasureRow(
+        code=measure.code,
+        name=measure.name,
+        unit=measure.get_unit_display(),
+        supplier=_agency_name(measure.supplier),
+        this_quarter=this_quarter,
+        previous_quarter=previous,
+        same_quarter_last_year=last_year,
+        rolling_year=rolling_year,
+        rolling_year_change=change,
+        year_to_date=to_date,
+        target=target_text(measure, quarter.number),
+        rag=figures.rag.value,
+        rag_words=RAG_WORDS[figures.rag],
+        rag_reason=figures.rag_reason,
+        direction=figures.direction.label,
+        trend=points,
+        chart=chart,
+        value=value,
+        return_state=ret.get_state_display() if ret else "No return",
+        caveats=measure.caveats,
+    )
+
+
+def _show(value: Decimal, unit: Unit) -> str:
+    # "per 100,000" is in the measure's name and unit line; repeating it in every cell crowds the table.
+    return format_number(value, Unit.COUNT if unit == Unit.RATE_PER_100K else unit)
+
+
+def _figure(value: Decimal | None, unit: Unit) -> str:
+    """A reported figure: a missing one was not received, and never reads as a blank or a zero."""
+    return NOT_RECEIVED if value is None else _show(value, unit)
+
+
+def _derived(value: Decimal | None, unit: Unit) -> str:
+    """A figure worked out from several quarters: "No data" when any of them is missing."""
+    return NO_DATA if value is None else _show(value, unit)
+
+
+def _percent_change(value: Decimal | None) -> str:
+    if value is None:
+        return NO_DATA
+    shown = rounded(value, 1)
+    if shown == 0:
+        return "0%"
+    sign = "+" if shown > 0 else _MINUS
+    return f"{sign}{format_number(abs(shown))}%"
+
+
+def _status(observation) -> str:
+    if observation is None or not observation.status:
+        return NOT_RECEIVED
+    return MilestoneStatus(observation.status).label
+
+
+def target_text(measure: Measure, quarter_number: int) -> str:
+    """The measure's target as the table prints it."""
+    kind = TargetKind(measure.target_kind)
+    unit = Unit(measure.unit)
+    if kind == TargetKind.ROLLING_COMPARISON:
+        return "Comparison only"
+    if kind == TargetKind.QUARTERLY:
+        return "Quarterly update"
+    if kind == TargetKind.NOT_APPLICABLE:
+        return "No target"
+    if kind == TargetKind.MILESTONE:
+        return f"Complete by {format_date(measure.due_date)}" if measure.due_date else "Milestone"
+    if kind == TargetKind.DIRECTION:
+        return f"{'Lower' if measure.polarity == 'lower' else 'Higher'} than a year ago"
+    if kind == TargetKind.REDUCTION_FROM_BASELINE:
+        if measure.target_value is not None:
+            return f"{_show(measure.target_value, unit)} or lower"
+        if measure.baseline_value is not None:
+            return f"Below {_show(measure.baseline_value, unit)}"
+        return "A reduction"
+    if measure.target_value is None:
+        return "Not set"
+    if kind == TargetKind.NUMBER and measure.aggregation == Aggregation.FLOW:
+        expected = measure.target_value * quarter_number / 4
+        return (
+            f"{_show(measure.target_value, unit)} in the year ({_show(expected, unit)} by Q{quarter_number})"
+        )
+    return _show(measure.target_value, unit)
+
+
+def _target_line(measure: Measure) -> Decimal | None:
+    """The level a quarter's figure is judged against, for the chart; None where there is none."""
+    kind = TargetKind(measure.target_kind)
+    if kind == TargetKind.REDUCTION_FROM_BASELINE:
+        return measure.target_value if measure.target_value is not None else measure.baseline_value
+    if (
+        kind == TargetKind.NUMBER
+        and measure.target_value is not None
+        and measure.aggregation == Aggregation.FLOW
+    ):
+        return measure.target_value / 4
+    if kind in (TargetKind.NUMBER, TargetKind.PERCENTAGE):
+        return measure.target_value
+    return None
+
+
+def _count(ratings) -> RagCounts:
+    counts = Counter(ratings)
+    return RagCounts(
+        red=counts[Rag.RED.value],
+        amber=counts[Rag.AMBER.value],
+        green=counts[Rag.GREEN.value],
+        not_rated=counts[Rag.NO_RATING.value],
+    )
+
+
+def _per_agency(expected, received, approved, is_late) -> tuple[AgencyReturns, ...]:
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for pair, name in expected.items():
+        counts = tally[name]
+        counts["expected"] += 1
+        counts["received"] += pair in received
+        counts["approved"] += pair in approved
+    return tuple(
+        AgencyReturns(
+            agency=name,
+            expected=c["expected"],
+            received=c["received"],
+            approved=c["approved"],
+            outstanding=c["expected"] - c["received"],
+            late=(c["expected"] - c["received"]) if is_late else 0,
+        )
+        for name, c in sorted(tally.items())
+    )
+
+
+def _benchmarks(priorities) -> tuple[Definition, ...]:
+    """Every kind of benchmark the plan uses, what it means, and the plan's wording for it."""
+    printed: dict[str, list[str]] = defaultdict(list)
+    for priority in priorities:
+        for indicator in priority.indicators.all():
+            text = indicator.benchmark_text.strip()
+            if text and text not in printed[indicator.benchmark_kind]:
+                printed[indicator.benchmark_kind].append(text)
+            for measure in indicator.measures.all():
+                printed.setdefault(measure.target_kind, [])
+    return tuple(
+        Definition(kind.label, TARGET_KINDS[kind], tuple(printed[kind]))
+        for kind in TargetKind
+        if kind.value in printed
+    )

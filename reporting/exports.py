@@ -1,0 +1,59 @@
+"""The period's figures as CSV and XLSX, in long format: one row per measure.
+
+Built from the same `QuarterlyReport` as the page and the PDF, so the three agree. Every text cell goes
+through the project's formula escaping (`indicators.resources`): an officer's "=HYPERLINK(...)" in a
+measure's name or an agency called "@risk" opens as text, never as a formula.
+"""
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import tablib
+
+from indicators.calculations import rounded
+from indicators.resources import SafeCSV, SafeXLSX
+from reporting.builder import QuarterlyReport
+
+HEADERS = ("period", "priority", "indicator", "measure", "agency", "value", "state", "measure code", "unit")
+
+
+def figure_rows(report: QuarterlyReport) -> Iterator[tuple]:
+    for section in report.priorities:
+        for indicator in section.indicators:
+            for measure in indicator.measures:
+                yield (
+                    report.period_code,
+                    section.heading,
+                    indicator.code,
+                    measure.name,
+                    measure.supplier,
+                    _value(measure.value),
+                    measure.return_state,
+                    measure.code,
+                    measure.unit,
+                )
+
+
+def _value(value: Decimal | str | None):
+    """A number as a number (two decimal places at most), a milestone's status as text, nothing as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        number = rounded(value, 2).normalize()
+        return int(number) if number == number.to_integral_value() else number
+    return value
+
+
+def dataset(report: QuarterlyReport) -> tablib.Dataset:
+    data = tablib.Dataset(headers=list(HEADERS), title=f"Figures {report.period_code}")
+    for row in figure_rows(report):
+        data.append(row)
+    return data
+
+
+def figures_csv(report: QuarterlyReport) -> str:
+    return SafeCSV().export_data(dataset(report))
+
+
+def figures_xlsx(report: QuarterlyReport) -> bytes:
+    return SafeXLSX().export_data(dataset(report))
