@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 
 from csp.models import Partnership, PlanYear
 from indicators.models import Membership
+from themes import admin_workbook
 
 
 class PlanYearInline(admin.TabularInline):
@@ -28,6 +29,11 @@ class PlanYearAdmin(admin.ModelAdmin):
     search_fields = ("title", "partnership__name")
     ordering = ("partnership__name", "-start_year")
     list_select_related = ("partnership",)
+    actions = [admin_workbook.export_workbook_action]
+
+    def get_urls(self):
+        # The plan workbook: import with preview, export, blank template (themes/admin_workbook.py).
+        return admin_workbook.urls(self) + super().get_urls()
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,0 +1,545 @@
+"""The plan workbook: one plan year as sheets of rows that name things, never database ids.
+
+The same format comes as one XLSX (a sheet per part) or as CSV files (one per part, in a folder or a
+zip). This module defines the sheets and their columns (with what each cell must hold), reads either form
+into plain rows once `themes.upload_guard` has passed the file, and writes a plan year out. What the rows
+mean for the database is `themes.plan_import`'s business.
+"""
+
+import csv
+import datetime
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
+
+import openpyxl
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch
+from openpyxl.styles import Alignment, Font
+
+from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
+from indicators.models import Agency, Indicator, Measure
+from indicators.resources import FORMULA_STARTS, parse_number, spreadsheet_safe
+from themes.models import Deliverable, KeyTheme, Priority
+from themes.upload_guard import RefusedFile
+
+MAX_ROWS = 2000
+"""Data rows per sheet. Medway's largest sheet has 71; a plan ten times its size still fits."""
+MAX_COLUMNS = 40
+"""Columns read per sheet; anything to the right is ignored (the widest sheet has 15)."""
+MAX_CELL_CHARS = 10_000
+LIST_SEPARATOR = ";"
+README_SHEET = "Read me"
+
+
+class CellError(ValueError):
+    """A cell that cannot mean what its column needs; the message is shown as it is."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    kind: object = "text"
+    """"text", "integer", "decimal", "date", "names" (separated by semicolons) or a TextChoices class."""
+    required: bool = False
+
+    def parse(self, raw):
+        """The cell as the typed value this column holds: "" / None / [] for a blank optional cell."""
+        if self.required and not text(raw):
+            raise CellError(f"the {self.name} is missing.")
+        if not isinstance(self.kind, str):
+            return choice(raw, self.kind, self.name)
+        value = _PARSERS[self.kind](raw, self.name)
+        if self.required and value == []:
+            raise CellError(f"the {self.name} is missing.")
+        return value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    filename: str
+    help: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _one_of(kind) -> str:
+    return f"One of: {', '.join(kind.values)}."
+
+
+PLAN = Sheet(
+    "Plan",
+    "plan.csv",
+    "The partnership and the plan year: exactly one row.",
+    (
+        Column("partnership", "The partnership's full name.", required=True),
+        Column("slug", "Short stable identifier, lower case with hyphens, e.g. medway.", required=True),
+        Column("vision", "The vision statement as printed."),
+        Column("protective_marking", "Printed on every report page; blank means OFFICIAL."),
+        Column("start_year", "The year the plan starts: 2026 for 2026-27.", "integer", True),
+        Column("title", "The plan's title as printed.", required=True),
+    ),
+)
+AGENCIES = Sheet(
+    "Agencies",
+    "agencies.csv",
+    "The responsible bodies, each once. Other sheets name them by name, short name or other name.",
+    (
+        Column("name", "Full name, e.g. Kent Fire and Rescue Service.", required=True),
+        Column("short_name", "e.g. KFRS."),
+        Column("other_names", "Other spellings the plan uses, separated by semicolons.", "names"),
+    ),
+)
+PRIORITIES = Sheet(
+    "Priorities",
+    "priorities.csv",
+    "The plan's sections, in order, identified by code.",
+    (
+        Column("order", "Position in the plan: 1, 2, 3 ...", "integer", True),
+        Column("code", "Stable code: letters, digits and hyphens, e.g. ASB.", required=True),
+        Column("title", "As printed.", required=True),
+        Column("abbreviation", "As printed after the title, e.g. VAWG."),
+        Column("led_by", "The body that leads the priority, as printed."),
+    ),
+)
+KEY_THEMES = Sheet(
+    "Key themes",
+    "key-themes.csv",
+    "Each priority's key-theme bullets, identified by priority and order.",
+    (
+        Column("priority", "The priority's code.", required=True),
+        Column("order", "Position among the priority's themes, nested ones included.", "integer", True),
+        Column("parent_order", "For a theme nested under another: that theme's order.", "integer"),
+        Column("text", "As printed.", required=True),
+    ),
+)
+DELIVERABLES = Sheet(
+    "Deliverables",
+    "deliverables.csv",
+    "Each priority's key-deliverable bullets, identified by priority and order.",
+    (
+        Column("priority", "The priority's code.", required=True),
+        Column("order", "Position among the priority's deliverables.", "integer", True),
+        Column("text", "As printed.", required=True),
+        Column("lead_agency", "Where the plan names one: an agency's name or short name."),
+        Column("delivers_theme", "Where the plan says which key theme this delivers: its order.", "integer"),
+    ),
+)
+INDICATORS = Sheet(
+    "Indicators",
+    "indicators.csv",
+    "One row of a plan table each, word for word, identified by its code.",
+    (
+        Column("priority", "The priority's code.", required=True),
+        Column("order", "Position in the priority's table.", "integer", True),
+        Column("code", "Stable code, unique in the plan, e.g. ASB-01.", required=True),
+        Column("text", "The indicator, or the action where the table has a measure column.", required=True),
+        Column("measure_text", "The separate measure column, where the plan has one."),
+        Column("benchmark_text", "The benchmark or target as printed, e.g. Rolling Year Rolling Quarter."),
+        Column("benchmark_kind", _one_of(TargetKind), TargetKind, True),
+        Column("responsible_as_printed", "The Responsible column, word for word.", required=True),
+        Column(
+            "responsible_agencies", "Agency names or short names, separated by semicolons.", "names", True
+        ),
+    ),
+)
+MEASURES = Sheet(
+    "Measures",
+    "measures.csv",
+    "What is counted for each indicator, identified by its code. An indicator may have none.",
+    (
+        Column("indicator", "The indicator's code.", required=True),
+        Column("order", "Position among the indicator's measures.", "integer", True),
+        Column("code", "Stable code, unique in the plan, e.g. ASB-01-A.", required=True),
+        Column("name", "What is counted.", required=True),
+        Column("unit", _one_of(Unit), Unit, True),
+        Column("polarity", _one_of(Polarity), Polarity, True),
+        Column("aggregation", _one_of(Aggregation), Aggregation, True),
+        Column("supplier", "The agency that supplies the figure: name or short name.", required=True),
+        Column("target_kind", _one_of(TargetKind), TargetKind, True),
+        Column("target_value", "For a number or percentage target: e.g. 1416 or 63.", "decimal"),
+        Column("baseline_value", "For a reduction from a baseline: the baseline.", "decimal"),
+        Column("due_date", "For a milestone: the date it is due, as YYYY-MM-DD.", "date"),
+        Column(
+            "amber_threshold_percent",
+            "How far short of target (% of it) is still amber; blank: 10.",
+            "decimal",
+        ),
+        Column("data_source", "Where the figure comes from."),
+        Column("caveats", "What a reader must know about the figure."),
+    ),
+)
+SHEETS = (PLAN, AGENCIES, PRIORITIES, KEY_THEMES, DELIVERABLES, INDICATORS, MEASURES)
+SHEETS_BY_FILENAME = {s.filename: s for s in SHEETS}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the workbook, located as a person would look for it."""
+
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if not self.sheet:
+            return self.message
+        return f'Sheet "{self.sheet}"' + (f", row {self.row}" if self.row else "") + f": {self.message}"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    """As the spreadsheet numbers it: the header is row 1."""
+    cells: dict[str, object]
+
+
+@dataclass
+class PlanWorkbook:
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    """Non-blank rows by sheet title."""
+    problems: list[Problem] = field(default_factory=list)
+    """What stopped a sheet being read at all: a missing sheet or column, too many rows."""
+
+
+# Reading
+
+
+def read(checked) -> PlanWorkbook:
+    """The rows of a file that `upload_guard` has passed, whichever form it came in."""
+    if checked.kind == "xlsx":
+        return read_xlsx(checked.data)
+    return read_csv_files(checked.csv_files)
+
+
+def _header_name(value) -> str:
+    return "_".join(str(value or "").split()).casefold()
+
+
+def _rows_of(sheet: Sheet, raw_rows, book: PlanWorkbook) -> None:
+    """Turn one sheet's raw rows (header first) into `Row`s, or record why it cannot be read."""
+    rows = iter(raw_rows)
+    header = [_header_name(v) for v in next(rows, ())]
+    unknown = [h for h in header if h and h not in sheet.column_names]
+    missing = [c for c in sheet.column_names if c not in header]
+    if unknown or missing:
+        parts = [f"missing the column{'s' * (len(missing) > 1)} {', '.join(missing)}"] if missing else []
+        parts += [f"has the unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}"] if unknown else []
+        message = f"the header row is {' and '.join(parts)} ({', '.join(sheet.column_names)})."
+        book.problems.append(Problem(sheet.title, 1, message))
+        return
+    found = []
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            message = f"more than {MAX_ROWS:,} rows: a plan sheet has at most {MAX_ROWS:,}."
+            book.problems.append(Problem(sheet.title, None, message))
+            return
+        cells = {name: value for name, value in zip(header, values, strict=False) if name}
+        if not any(text(v) for v in cells.values()):
+            continue
+        too_long = [n for n, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
+        if too_long:
+            message = f"the {too_long[0]} is over {MAX_CELL_CHARS:,} characters."
+            book.problems.append(Problem(sheet.title, number, message))
+            continue
+        found.append(Row(number, cells))
+    book.rows[sheet.title] = found
+
+
+def read_xlsx(data: bytes) -> PlanWorkbook:
+    """The plan sheets of an XLSX already passed by `upload_guard`, read without evaluating anything."""
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured("defusedxml must be installed: openpyxl parses workbooks with it.")
+    try:
+        return _read_xlsx(data)
+    except Exception as error:  # openpyxl raises a grab-bag (KeyError, ParseError, ...) for a broken file
+        message = "The workbook cannot be read: it is damaged, or was not saved by a spreadsheet program."
+        raise RefusedFile(message) from error
+
+
+def _read_xlsx(data: bytes) -> PlanWorkbook:
+    book = PlanWorkbook()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # openpyxl's complaints about styles it does not know
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        titles = {_header_name(t): t for t in workbook.sheetnames}
+        wanted = {_header_name(s.title) for s in SHEETS} | {_header_name(README_SHEET)}
+        expected = ", ".join(s.title for s in SHEETS)
+        for name, title in titles.items():
+            if name not in wanted:
+                book.problems.append(Problem(title, None, f"not a sheet of the plan workbook ({expected})."))
+        for sheet in SHEETS:
+            title = titles.get(_header_name(sheet.title))
+            if title is None:
+                book.problems.append(Problem(sheet.title, None, "the sheet is missing."))
+                continue
+            worksheet = workbook[title]
+            worksheet.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off
+            _rows_of(sheet, worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), book)
+    finally:
+        workbook.close()
+    return book
+
+
+def read_csv_files(files: dict[str, bytes]) -> PlanWorkbook:
+    """The plan sheets from CSV files by name (plan.csv, agencies.csv ...), already passed by the guard."""
+    book = PlanWorkbook()
+    expected = ", ".join(s.filename for s in SHEETS)
+    for name in files:
+        if name not in SHEETS_BY_FILENAME:
+            book.problems.append(
+                Problem("", None, f"{name} is not a file of the plan workbook ({expected}).")
+            )
+    for sheet in SHEETS:
+        if sheet.filename not in files:
+            book.problems.append(Problem(sheet.title, None, f"the file {sheet.filename} is missing."))
+            continue
+        reader = csv.reader(io.StringIO(files[sheet.filename].decode("utf-8-sig")))
+        try:
+            _rows_of(sheet, ([cell or None for cell in row[:MAX_COLUMNS]] for row in reader), book)
+        except csv.Error as error:
+            book.problems.append(
+                Problem(sheet.title, None, f"{sheet.filename} is not readable CSV: {error}.")
+            )
+    return book
+
+
+# Cells
+
+
+def safe_text(value: str) -> str:
+    """Text for a cell: never a formula (a leading apostrophe), and that apostrophe is reversible."""
+    return "'" + value if value.startswith("'") else spreadsheet_safe(value)
+
+
+def text(raw) -> str:
+    """A text cell as stored: ends trimmed, line breaks as \\n, a `safe_text` apostrophe taken off."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, datetime.date):
+        raw = raw.isoformat()[:10]
+    value = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")):
+        value = value[1:]
+    return value
+
+
+def decimal(raw, column: str) -> Decimal | None:
+    try:
+        return parse_number(raw, column)
+    except ValueError as error:
+        message = str(error)
+        raise CellError(message[:1].lower() + message[1:]) from None
+
+
+def integer(raw, column: str) -> int | None:
+    number = decimal(raw, column)
+    if number is not None and (number != number.to_integral_value() or not 0 <= number <= 32767):
+        raise CellError(f"the {column} must be a whole number from 0 to 32767, not {text(raw)!r}.")
+    return None if number is None else int(number)
+
+
+def date(raw, column: str) -> datetime.date | None:
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    value = text(raw)
+    if not value:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value).date()  # 2026-10-31, with or without a time
+    except ValueError:
+        pass
+    try:
+        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    raise CellError(f"the {column} must be a date like 2026-10-31, not {value!r}.")
+
+
+def choice(raw, kind, column: str) -> str:
+    """A choice by its value or its label, in any case: "lower" or "Lower is better"."""
+    value = text(raw).casefold()
+    for option in kind:
+        if value in (option.value.casefold(), option.label.casefold()):
+            return option.value
+    raise CellError(f"the {column} must be one of {', '.join(kind.values)}, not {text(raw)!r}.")
+
+
+def names(raw, _column: str = "") -> list[str]:
+    return [n.strip() for n in text(raw).split(LIST_SEPARATOR) if n.strip()]
+
+
+_PARSERS = {
+    "text": lambda raw, _column: text(raw),
+    "integer": integer,
+    "decimal": decimal,
+    "date": date,
+    "names": names,
+}
+
+
+# Writing
+
+
+def _cell(value):
+    """A value as an XLSX cell: numbers as numbers, text never a formula."""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else value
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def _csv_cell(value) -> str:
+    value = _cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+_INDICATOR = attrgetter(*INDICATORS.column_names[1:-1])
+_MEASURE_HEAD = attrgetter(*MEASURES.column_names[1:7])
+_MEASURE_TAIL = attrgetter(*MEASURES.column_names[8:])
+
+
+def plan_rows(plan_year) -> dict[str, list[list]]:
+    """Every sheet's data rows for a plan year, in the plan's printed order, in a fixed number of queries."""
+    partnership = plan_year.partnership
+    priorities = list(
+        Priority.objects.filter(plan_year=plan_year)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch("themes", queryset=KeyTheme.objects.select_related("parent").order_by("order")),
+            Prefetch(
+                "deliverables",
+                queryset=Deliverable.objects.select_related("lead_agency", "delivers_theme").order_by(
+                    "order"
+                ),
+            ),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("order")),
+        )
+    )
+    indicators = [i for p in priorities for i in p.indicators.all()]
+    agencies_of: dict[int, list[str]] = {i.pk: [] for i in indicators}
+    through = Indicator.responsible_agencies.through.objects.filter(indicator__in=indicators).order_by("pk")
+    for indicator_id, name in through.values_list("indicator_id", "agency__name"):
+        agencies_of[indicator_id].append(name)
+    measures = Measure.objects.filter(indicator__in=indicators).select_related(
+        "indicator__priority", "supplier"
+    )
+    measures = sorted(measures, key=lambda m: (m.indicator.priority.order, m.indicator.order, m.order))
+    return {
+        PLAN.title: [
+            [partnership.name, partnership.slug, partnership.vision, partnership.protective_marking]
+            + [plan_year.start_year, plan_year.title]
+        ],
+        AGENCIES.title: [
+            [
+                a.name,
+                a.short_name,
+                f"{LIST_SEPARATOR} ".join(n.strip() for n in a.other_names.splitlines() if n.strip()),
+            ]
+            for a in Agency.objects.filter(partnership=partnership).order_by("name")
+        ],
+        PRIORITIES.title: [[p.order, p.code, p.title, p.abbreviation, p.led_by] for p in priorities],
+        KEY_THEMES.title: [
+            [p.code, t.order, t.parent.order if t.parent else None, t.text]
+            for p in priorities
+            for t in p.themes.all()
+        ],
+        DELIVERABLES.title: [
+            [p.code, d.order, d.text, d.lead_agency.name if d.lead_agency else ""]
+            + [d.delivers_theme.order if d.delivers_theme else None]
+            for p in priorities
+            for d in p.deliverables.all()
+        ],
+        INDICATORS.title: [
+            [p.code, *_INDICATOR(i), f"{LIST_SEPARATOR} ".join(agencies_of[i.pk])]
+            for p in priorities
+            for i in p.indicators.all()
+        ],
+        MEASURES.title: [
+            [m.indicator.code, *_MEASURE_HEAD(m), m.supplier.name, *_MEASURE_TAIL(m)] for m in measures
+        ],
+    }
+
+
+def blank_rows() -> dict[str, list[list]]:
+    return {sheet.title: [] for sheet in SHEETS}
+
+
+def _readme_rows() -> list[list[str]]:
+    rows = [
+        ["The plan workbook: one plan year. Row 1 of each sheet is its column names; keep them as they are."],
+        ["Re-importing updates by stable code (priorities, indicators, measures) or by priority and order"],
+        ["(key themes, deliverables); nothing in the database is deleted. This sheet is ignored on import."],
+        [],
+    ]
+    for sheet in SHEETS:
+        rows.append([f"{sheet.title}: {sheet.help}"])
+        rows.extend([f"  {c.name}", ("Required. " if c.required else "") + c.help] for c in sheet.columns)
+        rows.append([])
+    return rows
+
+
+WIDE_COLUMNS = {"text", "vision", "measure_text", "name", "caveats", "other_names"}
+
+
+def write_xlsx(sheets: dict[str, list[list]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    readme = workbook.active
+    readme.title = README_SHEET
+    for row in _readme_rows():
+        readme.append(row)
+    readme.column_dimensions["A"].width = 32
+    readme.column_dimensions["B"].width = 100
+    for sheet in SHEETS:
+        worksheet = workbook.create_sheet(sheet.title)
+        worksheet.append(list(sheet.column_names))
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheets[sheet.title]:
+            worksheet.append([_cell(v) for v in row])
+        for index, column in enumerate(sheet.columns, start=1):
+            wide = column.name in WIDE_COLUMNS
+            letter = openpyxl.utils.get_column_letter(index)
+            worksheet.column_dimensions[letter].width = 60 if wide else max(12, len(column.name) + 2)
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index) if wide else ():
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        worksheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_files(sheets: dict[str, list[list]]) -> dict[str, bytes]:
+    files = {}
+    for sheet in SHEETS:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(sheet.column_names)
+        writer.writerows([_csv_cell(v) for v in row] for row in sheets[sheet.title])
+        files[sheet.filename] = out.getvalue().encode("utf-8")
+    return files
+
+
+def write_csv_zip(sheets: dict[str, list[list]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in csv_files(sheets).items():
+            archive.writestr(name, data)
+    return out.getvalue()
