@@ -1,0 +1,423 @@
+"""Page speed budget: server time and query count of the main pages, for the Medway plan and one ten times
+its size.
+
+    .venv/bin/python bench/page_budget.py                   # 9 runs per page, both plans
+    .venv/bin/python bench/page_budget.py --runs 15 --keep  # keep the two databases for a rerun with --reuse
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Each plan gets its own database
+(`bench_pages`, `bench_pages_10x`; dropped first, and at the end unless --keep), set up in a child process
+of its own (one Django settings per process): migrate, then for the big plan the Medway plan loaded and
+every indicator and measure copied nine times with new codes (ASB-01x1, ASB-01-Ax1, ...) and the same
+responsible agencies, then `seed_demo` (demo history, Q1 approved, Q2 open, so ten times the returns), then
+the open quarter filled in as it looks mid-quarter: about half the returns submitted or approved, some
+drafts, the rest not started, through the app's own services.
+
+Each page is requested in-process with Django's test client (the whole middleware stack, DEBUG off and
+the cached template loader as in production, no network): one warm-up, then --runs timed runs, of which
+the median is printed, and one more run under CaptureQueriesContext for the query count. Pages: the
+officer's home (the officer of the agency with the most returns), one return page, a field save (the
+htmx "Save draft" POST of that return, with new figures each run), the htmx check of one field, the
+coordinator's dashboard and the quarterly report (HTML). A page whose URL name does not resolve yet is
+printed as "not built yet". Nothing is asserted: the figures are printed.
+"""
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+TODAY = date(2026, 10, 15)  # within the Medway plan year, with Q2 2026-27 just ended and open
+PLANS = (("Medway", "bench_pages", 1), ("10x", "bench_pages_10x", 10))
+
+
+def maintenance(sql: str, *params) -> list:
+    """Database-level statements, from template1 (the bench never connects to the postgres database)."""
+    import psycopg
+
+    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="template1", autocommit=True) as c:
+        cursor = c.execute(sql, params or None)
+        return cursor.fetchall() if cursor.description else []
+
+
+def database_exists(name: str) -> bool:
+    return bool(maintenance("SELECT 1 FROM pg_database WHERE datname = %s", name))
+
+
+def environment(database: str, static_root: Path, media_root: Path) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "csp.settings",
+        "DATABASE_URL": f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "REQUIRE_TWO_FACTOR": "false",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+        "TASKS_BACKEND": "immediate",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_HOST": "",
+    }
+
+
+# --- setting up a plan (child process) ----------------------------------------------------------------
+
+
+def clone(obj, **changes):
+    values = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
+    return type(obj)(**(values | changes))
+
+
+def multiply_plan(plan_year, factor: int) -> None:
+    """Copy every indicator and its measures factor - 1 times, with new codes and the same agencies."""
+    from indicators.models import Indicator, Measure
+
+    originals = list(
+        Indicator.objects.filter(priority__plan_year=plan_year).prefetch_related(
+            "responsible_agencies", "measures"
+        )
+    )
+    through = Indicator.responsible_agencies.through
+    for copy in range(1, factor):
+        indicators = Indicator.objects.bulk_create(
+            [clone(i, code=f"{i.code}x{copy}", order=i.order + 1000 * copy) for i in originals]
+        )
+        through.objects.bulk_create(
+            [
+                through(indicator_id=new.pk, agency_id=a.pk)
+                for old, new in zip(originals, indicators, strict=True)
+                for a in old.responsible_agencies.all()
+            ]
+        )
+        Measure.objects.bulk_create(
+            [
+                clone(m, indicator_id=new.pk, code=f"{m.code}x{copy}")
+                for old, new in zip(originals, indicators, strict=True)
+                for m in old.measures.all()
+            ]
+        )
+
+
+def target_return(period):
+    """The return the budget opens and saves: the officer's original (uncopied) one with most measures."""
+    from django.db.models import Count, Q
+
+    from indicators.models import Return
+
+    busiest = (
+        Return.objects.filter(period=period)
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "agency_id")
+    )[0]["agency_id"]
+    return (
+        Return.objects.filter(period=period, agency_id=busiest)
+        .exclude(indicator__code__contains="x")
+        .annotate(n=Count("indicator__measures", filter=Q(indicator__measures__supplier_id=busiest)))
+        .order_by("-n", "indicator__code")
+        .select_related("agency", "indicator")
+        .first()
+    )
+
+
+def fill_open_quarter(period, target) -> None:
+    """The open quarter mid-way: about half submitted or approved, some drafts, the rest not started."""
+    from django.contrib.auth import get_user_model
+
+    from indicators.demo import demo_observation
+    from indicators.models import Return
+    from indicators.services import (
+        ReturnContent,
+        approve_return,
+        save_draft,
+        submit_return,
+        supplied_measures,
+    )
+
+    coordinator = get_user_model().objects.get(username="coordinator")
+    rng = random.Random("page-budget")  # noqa: S311 (demo data)
+    quarter = period.quarter
+    for ret in (
+        Return.objects.filter(period=period).exclude(pk=target.pk).select_related("agency", "indicator")
+    ):
+        roll = rng.random()
+        if roll < 0.3:
+            continue
+        measures = list(supplied_measures(ret))
+        content = ReturnContent(
+            commentary="Delivery is on track; figures as reported for the quarter.",
+            escalation="Funding ends in March: the SEG is asked to consider continuation."
+            if roll > 0.97
+            else "",
+            agency_rating="" if any(m.target_decides_rating for m in measures) else "green",
+            figures={m.pk: demo_observation(m, quarter) for m in measures},
+        )
+        ret = save_draft(ret, coordinator, content, version=ret.version)
+        if roll < 0.5:
+            continue
+        ret = submit_return(ret, coordinator, version=ret.version)
+        if roll < 0.75:
+            approve_return(ret, coordinator)
+
+
+def set_up(factor: int, password: str) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from csp.models import PlanYear
+    from indicators.views import current_period
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "medway-2026-27", verbosity=0)
+    plan_year = PlanYear.objects.get(partnership__slug="medway", start_year=2026)
+    if factor > 1:
+        multiply_plan(plan_year, factor)
+    call_command("seed_demo", password=password, today=TODAY, stdout=io.StringIO())
+    period = current_period()
+    fill_open_quarter(period, target_return(period))
+
+
+# --- measuring (child process) ------------------------------------------------------------------------
+
+
+def url_or_none(name: str, *args) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def save_data(ret, rng: random.Random, *, validate: str = "") -> dict:
+    from indicators.forms import measure_field_names
+    from indicators.kinds import Aggregation, MilestoneStatus, Unit
+    from indicators.models import Return
+    from indicators.services import supplied_measures
+
+    version = Return.objects.values_list("version", flat=True).get(pk=ret.pk)
+    data = {"version": str(version), "commentary": f"Budget run {rng.random():.6f}.", "action": "save"}
+    measures = list(supplied_measures(ret))
+    if not any(m.target_decides_rating for m in measures):
+        data["agency_rating"] = "green"
+    for measure in measures:
+        for name in measure_field_names(measure):
+            if measure.aggregation == Aggregation.RATIO:
+                data[name] = str(rng.randint(0, 50) if name.endswith("numerator") else rng.randint(50, 400))
+            elif measure.unit == Unit.MILESTONE:
+                data[name] = rng.choice(MilestoneStatus.values)
+            elif measure.unit == Unit.PERCENTAGE:
+                data[name] = f"{rng.uniform(0, 100):.1f}"
+            else:
+                data[name] = str(rng.randint(0, 5000))
+    if validate:
+        data["_validate"] = validate
+    return data
+
+
+def measure(runs: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from csp.management.commands.seed_demo import officer_username
+    from indicators.models import Indicator, Measure, Return
+    from indicators.views import current_period
+
+    period = current_period()
+    ret = target_return(period)
+    User = get_user_model()
+    officer = Client()
+    officer.force_login(User.objects.get(username=officer_username(ret.agency)))
+    coordinator = Client()
+    coordinator.force_login(User.objects.get(username="coordinator"))
+    rng = random.Random("budget-saves")  # noqa: S311
+    htmx = {"HX-Request": "true"}
+    return_url = url_or_none("return", ret.pk)
+    dashboard_url = url_or_none("dashboard", period.pk) or url_or_none("dashboard_current")
+    report_url = url_or_none("report", period.pk)
+    pages = [
+        ("officer home", officer, "get", url_or_none("home"), lambda: {}, {}),
+        ("return page (GET)", officer, "get", return_url, lambda: {}, {}),
+        ("field save (htmx POST)", officer, "post", return_url, lambda: save_data(ret, rng), htmx),
+        (
+            "field check (htmx POST)",
+            officer,
+            "post",
+            return_url,
+            lambda: save_data(ret, rng, validate="commentary"),
+            htmx,
+        ),
+        ("dashboard (coordinator)", coordinator, "get", dashboard_url, lambda: {}, {}),
+        ("report HTML (coordinator)", coordinator, "get", report_url, lambda: {}, {}),
+    ]
+    results = {
+        "size": {
+            "indicators": Indicator.objects.filter(priority__plan_year=period.plan_year).count(),
+            "measures": Measure.objects.filter(indicator__priority__plan_year=period.plan_year).count(),
+            "returns": Return.objects.filter(period=period).count(),
+            "officer returns": Return.objects.filter(period=period, agency=ret.agency).count(),
+            "return": f"{ret.indicator.code} by {ret.agency.short_name or ret.agency.name}",
+        },
+        "pages": [],
+    }
+    for name, client, method, url, data, headers in pages:
+        if url is None:
+            results["pages"].append({"page": name, "built": False})
+            continue
+        call = getattr(client, method)
+        response = call(url, data(), headers=headers, secure=True)  # warm-up: imports, template cache
+        times, cpu = [], []
+        for _ in range(runs):
+            payload = data()  # outside the timing: it reads the return's version
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = call(url, payload, headers=headers, secure=True)
+            times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+        payload = data()
+        with CaptureQueriesContext(connection) as queries:
+            response = call(url, payload, headers=headers, secure=True)
+        saved = method == "get" or "_validate" in payload or b"Draft saved at" in response.content
+        results["pages"].append(
+            {
+                "page": name,
+                "built": True,
+                "url": url,
+                "status": response.status_code,
+                "ok": response.status_code == 200 and saved,
+                "median_ms": 1000 * statistics.median(times),
+                "max_ms": 1000 * max(times),
+                "cpu_ms": 1000 * statistics.median(cpu),
+                "queries": len(queries),
+            }
+        )
+    return results
+
+
+def child(args) -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    if not args.reuse:
+        set_up(args.factor, secrets.token_urlsafe(16))
+    results = measure(args.runs)
+    from django.db import connections
+
+    for connection in connections.all():
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+    Path(args.json).write_text(json.dumps(results))
+
+
+# --- the parent: two databases, one table -------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="timed runs per page; the median is printed")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--reuse", action="store_true", help="measure databases kept by an earlier --keep")
+    parser.add_argument("--only", choices=[p[0] for p in PLANS], help="measure one plan only")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not 1 <= args.runs <= 100:
+        parser.error("--runs must be 1-100")
+    if args.child:
+        child(args)
+        return
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    plans = [p for p in PLANS if args.only in (None, p[0])]
+    results = {}
+    print(" ".join(["python bench/page_budget.py", *sys.argv[1:]]))
+    try:
+        static = folder / "static"
+        env = environment(plans[0][1], static, folder / "media")
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "collectstatic", "--no-input"],
+            cwd=ROOT,
+            env=os.environ | env,
+            check=True,
+            timeout=300,
+            stdout=subprocess.DEVNULL,
+        )
+        for label, database, factor in plans:
+            reuse = args.reuse and database_exists(database)
+            if not reuse:
+                maintenance(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                maintenance(f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8'")
+            out = folder / f"{database}.json"
+            started = time.monotonic()
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                "--factor",
+                str(factor),
+                "--runs",
+                str(args.runs),
+                "--json",
+                str(out),
+            ] + (["--reuse"] if reuse else [])
+            subprocess.run(  # noqa: S603
+                command,
+                cwd=ROOT,
+                env=os.environ | environment(database, static, folder / "media"),
+                check=True,
+                timeout=1800,
+            )
+            results[label] = json.loads(out.read_text())
+            size = results[label]["size"]
+            print(
+                f"  {label}: {size['indicators']} indicators, {size['measures']} measures, {size['returns']} "
+                f"returns in the open quarter ({size['officer returns']} for the officer's agency); "
+                f"return measured: {size['return']}; {'reused' if reuse else 'set up'} and measured in "
+                f"{time.monotonic() - started:.0f} s"
+            )
+    finally:
+        if not args.keep:
+            for _, database, _ in plans:
+                maintenance(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+    labels = list(results)
+    print(
+        f"\nServer time per request: median of {args.runs} runs, in-process test client, DEBUG off. 'ms' is"
+        f" wall time (Django and PostgreSQL), 'cpu' the Django process's CPU time alone (steadier when the"
+        f" machine is busy: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)"
+    )
+    header = f"  {'page':<28}" + "".join(f"{label + ' ms':>11}{'cpu':>7}{'queries':>9}" for label in labels)
+    print(header)
+    for index, row in enumerate(results[labels[0]]["pages"]):
+        line = f"  {row['page']:<28}"
+        for label in labels:
+            page = results[label]["pages"][index]
+            if not page["built"]:
+                line += f"{'not built yet':>27}"
+            elif not page["ok"]:
+                line += f"{'HTTP ' + str(page['status']) + '?':>18}{page['queries']:>9}"
+            else:
+                line += f"{page['median_ms']:>11.1f}{page['cpu_ms']:>7.1f}{page['queries']:>9}"
+        print(line)
+    print("databases " + ("kept: rerun with --reuse" if args.keep else "dropped"))
+
+
+if __name__ == "__main__":
+    main()
