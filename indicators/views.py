@@ -117,6 +117,9 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
 
     if request.method == "POST":
         if not editable:
+            if request.htmx and request.POST.get("_validate"):
+                # A field's check that arrives after its return was submitted: nothing to say or swap.
+                return HttpResponse(status=204)
             messages.error(request, "This return can no longer be changed.")
             here = reverse("return", args=[ret.pk])
             return HttpResponseClientRedirect(here) if request.htmx else redirect(here)

@@ -107,7 +107,8 @@ class ReturnFactory(factory.django.DjangoModelFactory):
 def make_user(username: str, role: str | None = None, agencies=(), **flags):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **flags)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups the data migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     for agency in agencies:
         Membership.objects.create(user=user, agency=agency)
     return user
