@@ -23,6 +23,7 @@ from indicators.quarters import Quarter
 from indicators.services import (
     ReturnContent,
     approve_return,
+    default_deadline,
     ensure_periods,
     save_draft,
     set_period_state,
@@ -32,6 +33,7 @@ from indicators.services import (
 
 PASSWORD_VARIABLE = "DEMO_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 DEBUG_ONLY_PASSWORD = "demo-password-123"  # noqa: S105 (only ever used when DEBUG is on)
+DEMO_WORKING_DAYS_TO_DEADLINE = 10
 
 
 def officer_username(agency: Agency) -> str:
@@ -115,6 +117,10 @@ class Command(BaseCommand):
                     set_period_state(period, coordinator, PeriodState.CLOSED)
             elif quarter == latest_ended:
                 if period.state == PeriodState.NOT_OPEN:
+                    # A demo opened today should not start out late: give people two working weeks.
+                    if period.deadline < today:
+                        period.deadline = default_deadline(today, DEMO_WORKING_DAYS_TO_DEADLINE)
+                        period.save(update_fields=["deadline"])
                     set_period_state(period, coordinator, PeriodState.OPEN)
                 current = quarter
         return current
