@@ -224,7 +224,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Formula escaping on export is done by indicators.resources.SafeCSV/SafeXLSX (every admin uses them):
+# Formula escaping on export is done by indicators.spreadsheets.SafeCSV/SafeXLSX (every admin uses them):
 # import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only one "=" and turns numbers to text.
 
 # --- The quarterly report's PDFs (reporting) -------------------------------------------------------------

@@ -8,19 +8,16 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Agency, Figure, Indicator, Measure, ReportingPeriod, Return
-from indicators.quarters import Quarter
-from indicators.resources import (
-    AgencyResource,
+from indicators.figure_resources import (
     FigureResource,
     FigureValues,
-    IndicatorResource,
-    MeasureResource,
-    SafeCSV,
-    SafeXLSX,
     figure_value_problems,
     history_quarter_problem,
 )
+from indicators.models import Agency, Figure, Indicator, Measure, ReportingPeriod, Return
+from indicators.quarters import Quarter
+from indicators.resources import AgencyResource, IndicatorResource, MeasureResource
+from indicators.spreadsheets import SafeCSV, SafeXLSX
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
 from indicators.models import Agency, Indicator, Measure
-from indicators.resources import FORMULA_STARTS, parse_number, spreadsheet_safe
+from indicators.spreadsheets import FORMULA_STARTS, parse_number, spreadsheet_safe
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.upload_guard import RefusedFile
 

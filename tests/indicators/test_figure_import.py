@@ -14,9 +14,10 @@ from import_export.formats import base_formats
 
 from csp.models import PlanYear
 from indicators.demo import fill_demo_figures
+from indicators.figure_resources import FigureResource
 from indicators.models import Figure, Measure, ReportingPeriod, Return
 from indicators.quarters import Quarter
-from indicators.resources import FigureResource, spreadsheet_safe
+from indicators.spreadsheets import spreadsheet_safe
 
 IMPORT_URL = "admin:indicators_figure_import"
 EXPORT_URL = "admin:indicators_figure_export"
