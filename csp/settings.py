@@ -214,6 +214,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# A return changes only through the workflow's services (locks, period checks, versions): no "Revert".
+SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

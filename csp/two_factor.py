@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -47,7 +47,7 @@ class RequireTwoFactorMiddleware:
             return None
         has_device = any(devices_for_user(request.user, confirmed=True))
         target = reverse("two_factor_verify" if has_device else "two_factor_setup")
-        return redirect(f"{target}?next={request.get_full_path()}")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
 class TokenForm(forms.Form):

@@ -142,8 +142,18 @@ class ReturnAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a POST here with view permission alone (REVERT_DISABLED only
+        # hides the button), which would undo a return past every workflow check.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class FigureSourceFilter(admin.SimpleListFilter):

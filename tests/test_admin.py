@@ -66,3 +66,21 @@ def test_admin_is_refused_to_a_user_who_is_not_staff(client, django_user_model):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_return_cannot_be_changed_or_reverted_in_the_admin(client, superuser, plan, officer, settings):
+    # Returns change only through the workflow (row locks, period checks, versions).
+    from indicators.services import ReturnContent, save_draft
+
+    first = plan.ret.history.first()
+    save_draft(plan.ret, officer, ReturnContent(commentary="Saved by the officer."), version=1)
+    client.force_login(superuser)
+    change_url = reverse("admin:indicators_return_change", args=[plan.ret.pk])
+    revert_url = reverse("admin:indicators_return_simple_history", args=[plan.ret.pk, first.history_id])
+
+    assert client.get(change_url).status_code == 200  # it can be read
+    assert client.post(change_url, {"commentary": "edited in the admin"}).status_code == 403
+    client.post(revert_url, {})
+    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+    plan.ret.refresh_from_db()
+    assert (plan.ret.commentary, plan.ret.version) == ("Saved by the officer.", 2)

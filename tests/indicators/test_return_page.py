@@ -249,3 +249,14 @@ def test_htmx_post_to_a_locked_return_reloads_the_page_instead_of_swapping_it(cl
     response = client.post(url, form_data(plan, plan.ret), headers={"HX-Request": "true"})
 
     assert response["HX-Redirect"] == url
+
+
+def test_markup_in_a_measures_caveats_is_shown_as_text(client, officer, plan, url):
+    # Caveats come from the admin and from uploaded plan workbooks: never trusted as HTML.
+    type(plan.count).objects.filter(pk=plan.count.pk).update(caveats='<img src=x id="pwn"> Police count')
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    assert 'id="pwn"' not in page
+    assert "&lt;img src=x id=&quot;pwn&quot;&gt; Police count" in page
