@@ -32,7 +32,6 @@ NAV_SECTIONS = {
     "periods": "periods",
     "reports": "reports",
     "report": "reports",
-    "report_summary": "reports",
     "report_pdf": "reports",
     "dashboard_current": "dashboard",
     "dashboard": "dashboard",

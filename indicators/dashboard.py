@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from indicators import notifications
 from indicators.coordinator_views import coordinator_required
+from indicators.figures import COUNTED_STATES
 from indicators.models import (
     Agency,
     Indicator,
@@ -265,7 +266,9 @@ def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> d
         "periods": ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id)
         .select_related("plan_year")
         .order_by("number"),
-        "escalated": Return.objects.filter(period=period).exclude(escalation__regex=BLANK).count(),
+        "escalated": Return.objects.filter(period=period, state__in=COUNTED_STATES)
+        .exclude(escalation__regex=BLANK)
+        .count(),
     }
 
 
@@ -403,7 +406,7 @@ def save_summary(period: ReportingPeriod, text: str, based_on: str) -> Reporting
 
 def escalated_items(period: ReportingPeriod) -> list[Return]:
     returns = (
-        Return.objects.filter(period=period)
+        Return.objects.filter(period=period, state__in=COUNTED_STATES)
         .exclude(escalation__regex=BLANK)
         .select_related("indicator__priority", "agency")
         .order_by("indicator__priority__order", "indicator__order", "agency__name")
@@ -435,12 +438,13 @@ def _post_summary(request: HttpRequest, period: ReportingPeriod, items: list[Ret
         return save_summary(period, text, form.cleaned_data["based_on"])
     except StaleSummary:
         period.refresh_from_db()
-        form = SummaryForm({"summary": period.summary, "based_on": fingerprint(period.summary)})
+        # Keep what this person typed; the next save applies it over the newer version on purpose.
+        form = SummaryForm({"summary": text, "based_on": fingerprint(period.summary)})
         form.is_valid()
         form.add_error(
             None,
-            "Someone else changed the summary while you were editing it. Their version is shown below: "
-            "add your changes to it and save again.",
+            "Someone else changed the summary while you were editing it. Your text is kept in the box; "
+            f"their version was: “{period.summary}”. Merge the two and save again.",
         )
         return form
 

@@ -230,6 +230,8 @@ class ReportingPeriod(models.Model):
         "coordinator's summary", blank=True, max_length=6000, help_text="Printed in the quarterly report."
     )
 
+    history = HistoricalRecords(excluded_fields=["summary"])
+
     class Meta:
         ordering = ["plan_year", "number"]
         constraints = [

@@ -198,6 +198,11 @@ def send_back(ret: Return, user, reason: str) -> Return:
         current = _locked(ret)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError("Only a submitted return can be sent back.")
+        if current.period.state != PeriodState.OPEN and not current.reopened_reason:
+            raise WorkflowError(
+                "This period is closed, so the agency could not change the return: re-open it instead, "
+                "with a reason."
+            )
         current.state = ReturnState.RETURNED
         current.returned_reason = reason
         _record(current, user, f"Sent back: {reason}")
@@ -229,7 +234,13 @@ def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeri
         current = ReportingPeriod.objects.select_for_update().select_related("plan_year").get(pk=period.pk)
         if state not in PeriodState.values or state == PeriodState.NOT_OPEN:
             raise WorkflowError("A period can only be opened or closed.")
+        if current.state == PeriodState.CLOSED and state == PeriodState.OPEN:
+            raise WorkflowError(
+                "A closed period stays closed: re-open the returns that need changing, each with a reason."
+            )
         current.state = state
+        current._history_user = user
+        current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
             create_missing_returns(current)

@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from csp import roles
 from indicators.models import ReportingPeriod
 from reporting import exports
 from reporting.builder import build_quarterly_report
-from reporting.forms import IssueForm, SummaryForm
+from reporting.forms import IssueForm
 from reporting.models import IssuedReport, RenderState
 from reporting.services import IssueError, issue_report, request_pdf
 
@@ -65,19 +65,6 @@ def report_page(request: HttpRequest, period_id: int) -> HttpResponse:
         "actions_template": "reporting/includes/report_actions.html",
     }
     return render(request, "reporting/report_page.html", context)
-
-
-@coordinator_required
-@require_http_methods(["GET", "POST"])
-def report_summary(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = _period(period_id)
-    form = SummaryForm(request.POST or None, instance=period)
-    if request.method == "POST" and form.is_valid():
-        period.summary = form.cleaned_data["summary"]
-        period.save(update_fields=["summary"])
-        messages.success(request, "The coordinator's summary has been saved.")
-        return redirect("report", period_id=period.pk)
-    return render(request, "reporting/summary_form.html", {"period": period, "form": form})
 
 
 @report_reader_required

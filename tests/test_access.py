@@ -33,7 +33,6 @@ ROUTES = {
     "report": ("get", lambda p: {"period_id": p.period.pk}, REPORT_READERS),
     "report_pdf": ("get", lambda p: {"period_id": p.period.pk}, REPORT_READERS),
     "report_figures": ("get", lambda p: {"period_id": p.period.pk, "fmt": "csv"}, REPORT_READERS),
-    "report_summary": ("get", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 200}),
     "report_issue": ("post", lambda p: {"period_id": p.period.pk}, {**COORDINATOR_ONLY, "coordinator": 302}),
     # No report has been issued in this world, so readers get a 404, never someone else's file.
     "issued_report": (

@@ -337,8 +337,13 @@ def test_reminder_to_an_agency_of_another_partnership_is_not_found(client, coord
 
 @pytest.fixture
 def escalated(quarter):
-    Return.objects.filter(pk=quarter.ret.pk).update(escalation="Patrols cut <b>by half</b> from October.")
-    Return.objects.filter(pk=quarter.other_ret.pk).update(escalation="Two engines off the run.")
+    # Escalations reach the coordinator once submitted; a draft's is still the agency's own.
+    Return.objects.filter(pk=quarter.ret.pk).update(
+        escalation="Patrols cut <b>by half</b> from October.", state=ReturnState.SUBMITTED
+    )
+    Return.objects.filter(pk=quarter.other_ret.pk).update(
+        escalation="Two engines off the run.", state=ReturnState.APPROVED
+    )
     Return.objects.filter(period=quarter.period, indicator__code="SAFE-04").update(escalation="   \n ")
     return quarter
 
@@ -364,6 +369,16 @@ def test_escalations_lists_every_item_escaped(client, coordinator, escalated):
     assert "<b>by half</b>" not in body
     assert "Two engines off the run." in body
     assert "2 items escalated" in body
+
+
+def test_a_draft_escalation_is_not_listed(client, coordinator, escalated):
+    Return.objects.filter(pk=escalated.ret.pk).update(state=ReturnState.DRAFT)
+    client.force_login(coordinator)
+
+    response = client.get(escalations_url(escalated))
+
+    assert [r.indicator.code for r in response.context["items"]] == ["SAFE-02"]
+    assert "by half" not in response.content.decode()
 
 
 def test_add_to_summary_appends_the_item_and_keeps_what_was_typed(client, coordinator, escalated):
@@ -409,8 +424,12 @@ def test_a_summary_changed_by_someone_else_is_not_overwritten(client, coordinato
     response = client.post(escalations_url(escalated), {"summary": "Mine.", "based_on": stale})
 
     assert response.status_code == 200
-    assert "Someone else changed the summary" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone else changed the summary" in body
     assert ReportingPeriod.objects.get(pk=escalated.period.pk).summary == "Written by a colleague."
+    # Neither person's work is lost: theirs is shown, what was typed stays in the box.
+    assert "Written by a colleague." in body
+    assert response.context["form"]["summary"].value() == "Mine."
 
 
 def test_htmx_add_returns_the_updated_partial(client, coordinator, escalated):

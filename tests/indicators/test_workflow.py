@@ -189,3 +189,25 @@ def test_opening_a_period_creates_one_return_per_responsible_agency(plan, coordi
         ("SAFE-02", "Testshire Fire"),
     ]
     assert set(q3.returns.values_list("state", flat=True)) == {ReturnState.NOT_STARTED}
+
+
+def test_sending_back_in_a_closed_period_is_refused_in_favour_of_reopening(plan, officer, coordinator):
+    ret = submitted(plan, officer)
+    set_period_state(plan.period, coordinator, PeriodState.CLOSED)
+
+    with pytest.raises(WorkflowError, match="re-open it instead"):
+        send_back(ret, coordinator, "Fix the count")
+
+    ret = reopen_return(ret, coordinator, "Police corrected the count after closing.")
+    assert ret.state == ReturnState.RETURNED
+    assert save_draft(ret, officer, complete(plan), version=ret.version).state == ReturnState.RETURNED
+
+
+def test_a_closed_period_stays_closed_and_its_history_says_who(plan, coordinator):
+    set_period_state(plan.period, coordinator, PeriodState.CLOSED)
+
+    with pytest.raises(WorkflowError, match="stays closed"):
+        set_period_state(plan.period, coordinator, PeriodState.OPEN)
+
+    record = plan.period.history.first()
+    assert (record.state, record.history_user) == (PeriodState.CLOSED, coordinator)
