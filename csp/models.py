@@ -1,7 +1,5 @@
 """The partnership and its plan years: the frame every other record hangs from."""
 
-import datetime
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -47,11 +45,3 @@ class PlanYear(models.Model):
     @property
     def label(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
-
-    @property
-    def starts_on(self) -> datetime.date:
-        return datetime.date(self.start_year, 4, 1)
-
-    @property
-    def ends_on(self) -> datetime.date:
-        return datetime.date(self.start_year + 1, 3, 31)

@@ -46,10 +46,6 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
-
     def known_names(self) -> set[str]:
         """Every spelling this agency answers to, case-folded, for matching names in imported plans."""
         names = {self.name, self.short_name, *self.other_names.splitlines()}
@@ -158,12 +154,6 @@ class Measure(models.Model):
         return (
             self.target_kind not in TargetKind.comparison_only() and self.target_kind != TargetKind.MILESTONE
         )
-
-    @property
-    def effective_amber_threshold(self) -> Decimal:
-        if self.amber_threshold_percent is None:
-            return Decimal(DEFAULT_AMBER_THRESHOLD_PERCENT)
-        return self.amber_threshold_percent
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -51,11 +51,6 @@ def percent_change(value: Decimal | None) -> str:
 
 
 @register.filter
-def rag_word(rag: str | None) -> str:
-    return RAG_WORDS.get(Rag(rag), RAG_WORDS[Rag.NO_RATING]) if rag else RAG_WORDS[Rag.NO_RATING]
-
-
-@register.filter
 def rag_tag(rag: str | None):
     """A GOV.UK tag in the RAG colour, always with the word, so colour is never the only signal."""
     value = Rag(rag) if rag else Rag.NO_RATING
