@@ -180,7 +180,7 @@ def _totals(rows: list[Row], filters: DashboardFilters, base_url: str) -> Row:
 
 def agency_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[Row]:
     """One row per agency owing returns in the period (as filtered), with when it was last reminded."""
-    past_deadline = today > period.deadline
+    past_deadline = period.is_past_deadline(today)
     base_url = reverse("dashboard_returns", args=[period.pk])
     values = (
         filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
@@ -200,7 +200,7 @@ def agency_rows(period: ReportingPeriod, filters: DashboardFilters, today: date)
 
 def indicator_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[tuple[str, list]]:
     """Rows per indicator, grouped under their priority's heading, in the plan's order."""
-    past_deadline = today > period.deadline
+    past_deadline = period.is_past_deadline(today)
     base_url = reverse("dashboard_returns", args=[period.pk])
     values = (
         filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
@@ -254,7 +254,7 @@ def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> d
     return {
         "period": period,
         "today": today,
-        "past_deadline": today > period.deadline,
+        "past_deadline": period.is_past_deadline(today),
         "days_to_deadline": (period.deadline - today).days,
         "filters": filters,
         "view": view,

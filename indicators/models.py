@@ -1,5 +1,6 @@
 """Agencies, the plan's indicators, and the measures counted against them."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -242,6 +243,11 @@ class ReportingPeriod(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == PeriodState.OPEN
+
+    def is_past_deadline(self, today: date) -> bool:
+        """Whether a return not yet submitted is late: the one rule for the officer's page, the
+        dashboard and the report."""
+        return today > self.deadline
 
 
 class ReturnState(models.TextChoices):

@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "total": len(returns),
             "done": sum(r.state in DONE_STATES for r in returns),
             "sent_back": [r for r in returns if r.state == ReturnState.RETURNED],
-            "is_late": period.is_open and timezone.localdate() > period.deadline,
+            "is_late": period.is_past_deadline(timezone.localdate()),
         },
     )
 

@@ -243,7 +243,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
     for ret in returns:
         by_indicator[ret.indicator_id][ret.agency_id] = ret
-    is_late = today > period.deadline
+    is_late = period.is_past_deadline(today)
     expected: dict[tuple[int, int], str] = {}
     """(indicator id, agency id) -> agency name, for every return the report waits for."""
     outstanding: list[OutstandingReturn] = []
