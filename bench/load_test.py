@@ -142,11 +142,12 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
     from django.db import transaction
 
     from csp import roles
-    from indicators.forms import measure_field_names
+    from csp.models import Membership
+    from indicators.fields import measure_field_names
     from indicators.kinds import Aggregation, MilestoneStatus, Unit
-    from indicators.models import Membership, Return
-    from indicators.services import supplied_measures
-    from indicators.views import current_period
+    from returns.models import Return
+    from returns.periods import current_period
+    from returns.workflow import supplied_measures
 
     period = current_period()
     returns = list(Return.objects.filter(period=period).order_by("pk"))
@@ -399,7 +400,7 @@ def check_database(out: Path, started: float, period_id: int) -> dict:
     """Every acknowledged save in the history with what it wrote; the latest one is what is stored."""
     from datetime import UTC, datetime
 
-    from indicators.models import Return
+    from returns.models import Return
 
     acks = [json.loads(line) for line in (out / "acks.jsonl").read_text().splitlines() if line]
     history = Return.history.model.objects.filter(

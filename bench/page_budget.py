@@ -114,7 +114,7 @@ def target_return(period):
     """The return the budget opens and saves: the officer's original (uncopied) one with most measures."""
     from django.db.models import Count, Q
 
-    from indicators.models import Return
+    from returns.models import Return
 
     busiest = (
         Return.objects.filter(period=period)
@@ -137,14 +137,8 @@ def fill_open_quarter(period, target) -> None:
     from django.contrib.auth import get_user_model
 
     from indicators.demo import demo_observation
-    from indicators.models import Return
-    from indicators.services import (
-        ReturnContent,
-        approve_return,
-        save_draft,
-        submit_return,
-        supplied_measures,
-    )
+    from returns.models import Return
+    from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
 
     coordinator = get_user_model().objects.get(username="coordinator")
     rng = random.Random("page-budget")  # noqa: S311 (demo data)
@@ -178,7 +172,7 @@ def set_up(factor: int, password: str) -> None:
     from django.core.management import call_command
 
     from csp.models import PlanYear
-    from indicators.views import current_period
+    from returns.periods import current_period
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "medway-2026-27", verbosity=0)
@@ -203,10 +197,10 @@ def url_or_none(name: str, *args) -> str | None:
 
 
 def save_data(ret, rng: random.Random, *, validate: str = "") -> dict:
-    from indicators.forms import measure_field_names
+    from indicators.fields import measure_field_names
     from indicators.kinds import Aggregation, MilestoneStatus, Unit
-    from indicators.models import Return
-    from indicators.services import supplied_measures
+    from returns.models import Return
+    from returns.workflow import supplied_measures
 
     version = Return.objects.values_list("version", flat=True).get(pk=ret.pk)
     data = {"version": str(version), "commentary": f"Budget run {rng.random():.6f}.", "action": "save"}
@@ -234,9 +228,10 @@ def measure(runs: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from csp.management.commands.seed_demo import officer_username
-    from indicators.models import Indicator, Measure, Return
-    from indicators.views import current_period
+    from indicators.models import Indicator, Measure
+    from returns.management.commands.seed_demo import officer_username
+    from returns.models import Return
+    from returns.periods import current_period
 
     period = current_period()
     ret = target_return(period)

@@ -54,10 +54,12 @@ def seed(today: date):
     from django.core.management import call_command
 
     from csp.models import PlanYear
-    from indicators.demo import demo_observation, fill_demo_figures
+    from indicators.demo import demo_observation
     from indicators.kinds import Rag
-    from indicators.models import Figure, Indicator, PeriodState, ReportingPeriod, Return, ReturnState
+    from indicators.models import Indicator
     from indicators.quarters import Quarter
+    from returns.demo import fill_demo_figures
+    from returns.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "medway-2026-27", verbosity=0)

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from csp.models import Partnership, PlanYear
-from indicators.models import Membership
-from themes import admin_workbook
+from csp.models import Agency, Membership, Partnership, PlanYear
+from csp.resources import AgencyResource
+from csp.spreadsheets import SpreadsheetAdmin
 
 
 class PlanYearInline(admin.TabularInline):
@@ -22,18 +22,14 @@ class PartnershipAdmin(admin.ModelAdmin):
     inlines = [PlanYearInline]
 
 
-@admin.register(PlanYear)
-class PlanYearAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "partnership", "start_year", "title")
+@admin.register(Agency)
+class AgencyAdmin(SpreadsheetAdmin):
+    resource_classes = [AgencyResource]
+    list_display = ("name", "short_name", "partnership")
     list_filter = ("partnership",)
-    search_fields = ("title", "partnership__name")
-    ordering = ("partnership__name", "-start_year")
+    search_fields = ("name", "short_name", "other_names")
+    ordering = ("partnership", "name")
     list_select_related = ("partnership",)
-    actions = [admin_workbook.export_workbook_action]
-
-    def get_urls(self):
-        # The plan workbook: import with preview, export, blank template (themes/admin_workbook.py).
-        return admin_workbook.urls(self) + super().get_urls()
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,7 +1,17 @@
-"""The partnership and its plan years: the frame every other record hangs from."""
+"""The partnership and who belongs to it: partnerships, their plan years, agencies and memberships.
 
+Everything else hangs from these: a plan year's priorities and indicators (themes, indicators), and the
+quarter's returns (returns). An officer belongs to agencies through memberships, which decide what they see.
+"""
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+
+def normalised_name(name: str) -> str:
+    """A name as it is matched: spaces run together, case ignored ("Kent  police" is "Kent Police")."""
+    return " ".join(name.split()).casefold()
 
 
 class Partnership(models.Model):
@@ -45,3 +55,49 @@ class PlanYear(models.Model):
     @property
     def label(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+
+class Agency(models.Model):
+    """A responsible body. The plan spells some names two ways; each agency is stored once."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. KFRS, VRU, CSU, ICB.")
+    other_names = models.TextField(
+        blank=True,
+        help_text="Other spellings used in plans, one per line, so imports find this agency.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name where space is short (tables, tags, lists): the short name if it has one."""
+        return self.short_name or self.name
+
+    def known_names(self) -> set[str]:
+        """Every spelling this agency answers to, normalised, for matching names in imported plans."""
+        names = {self.name, self.short_name, *self.other_names.splitlines()}
+        return {normalised_name(n) for n in names if n.strip()}
+
+
+class Membership(models.Model):
+    """An officer's membership of an agency: what decides which returns they see and edit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_membership_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.agency}"

@@ -1,6 +1,15 @@
-"""The roles people hold, as Django groups, and the questions views ask about them."""
+"""The roles people hold, as Django groups; the questions views ask about them; the decorators that ask.
 
+Every view that is not for everyone signed in says who may use it with one of the decorators here, and
+scopes what it reads to the user (`Return.objects.for_user`); the navigation only offers what they allow.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 OFFICER = "Partner officer"
 COORDINATOR = "CSP coordinator"
@@ -26,3 +35,23 @@ def is_coordinator(user) -> bool:
 
 def can_read_reports(user) -> bool:
     return is_coordinator(user) or _in_group(user, VIEWER)
+
+
+def requires(check: Callable[[object], bool]):
+    """A view decorator: sign in first, then a 403 unless `check(user)` holds."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+coordinator_required = requires(is_coordinator)
+report_reader_required = requires(can_read_reports)

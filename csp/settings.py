@@ -59,8 +59,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
-    "themes",
     "indicators",
+    "themes",
+    "returns",
     "reporting",
 ]
 
@@ -226,7 +227,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Formula escaping on export is done by indicators.spreadsheets.SafeCSV/SafeXLSX (every admin uses them):
+# Formula escaping on export is done by csp.spreadsheets.SafeCSV/SafeXLSX (every admin uses them):
 # import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT strips only one "=" and turns numbers to text.
 
 # --- The quarterly report's PDFs (reporting) -------------------------------------------------------------
@@ -243,7 +244,7 @@ if _tasks_backend not in _TASKS_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be immediate or database, not {_tasks_backend!r}")
 TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 
-# --- Reminders and notifications (indicators.reminders, indicators.notifications) ------------------------
+# --- Reminders and notifications (returns.reminders, returns.notifications) ------------------------------
 # `manage.py send_reminders`, run daily by cron, emails each officer with outstanding returns once when the
 # deadline is CSP_REMINDER_DAYS_BEFORE days away (or nearer), and once when it passed
 # CSP_LATE_REMINDER_DAYS_AFTER days ago (or longer). Links in emails start with CSP_SITE_URL, the address

@@ -35,7 +35,6 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("themes.urls")),
-    path("", include("indicators.urls")),
+    path("", include("returns.urls")),
     path("", include("reporting.urls")),
 ]

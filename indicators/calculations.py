@@ -3,16 +3,17 @@
 Pure functions over plain data, so that the page, the PDF and the exports show the same numbers and every
 rule can be table-tested without a database; the caller passes `today`. A missing quarter is None ("no
 data"), never zero, and so is any total that needs it: a part-year summed as if whole would look like a
-fall. A division by zero is None too. Nothing is rounded inside; `rounded()` is for presentation.
+fall. A division by zero is None too. Nothing is rounded inside: `indicators.formatting` is for presentation.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import TextChoices
 
+from indicators.formatting import format_date, format_number
 from indicators.kinds import (
     DEFAULT_AMBER_THRESHOLD_PERCENT,
     Aggregation,
@@ -22,7 +23,7 @@ from indicators.kinds import (
     TargetKind,
     Unit,
 )
-from indicators.quarters import MONTH_NAMES, Quarter
+from indicators.quarters import Quarter
 
 HUNDRED = Decimal(100)
 _RATIO_SCALE = {Unit.COUNT: Decimal(1), Unit.PERCENTAGE: HUNDRED, Unit.RATE_PER_100K: Decimal(100_000)}
@@ -54,6 +55,11 @@ class MeasureSpec:
     baseline_value: Decimal | None = None
     due_date: date | None = None
     amber_threshold_percent: Decimal | None = None
+
+    @property
+    def is_year_end_total(self) -> bool:
+        """A number to reach over the year, counted as it adds up (30 completions in the year)."""
+        return self.target_kind == TargetKind.NUMBER and self.aggregation == Aggregation.FLOW
 
     @property
     def threshold(self) -> Decimal:
@@ -248,6 +254,11 @@ def rag_against_baseline(value: Decimal, baseline: Decimal, threshold: Decimal) 
     return Rag.AMBER if value <= baseline + baseline * threshold / HUNDRED else Rag.RED
 
 
+def expected_by(year_target: Decimal, quarter: Quarter) -> Decimal:
+    """A straight-line share of a year-end total by the end of `quarter`: 30 in the year is 15 by Q2."""
+    return year_target * quarter.number / 4
+
+
 def rag_for_direction(direction: Direction) -> Rag:
     return {Direction.IMPROVING: Rag.GREEN, Direction.NO_CHANGE: Rag.AMBER, Direction.WORSENING: Rag.RED}.get(
         direction, Rag.NO_RATING
@@ -279,10 +290,9 @@ def assess_target(
     if target is None:
         return Assessment(Rag.NO_RATING, "No target value has been set")
     polarity = spec.polarity
-    if kind == TargetKind.NUMBER and spec.aggregation == Aggregation.FLOW:
-        # A year-end total: judge the year so far against a straight-line share of it.
+    if spec.is_year_end_total:
         actual = year_to_date(spec, observations, quarter)
-        expected = target * quarter.number / 4
+        expected = expected_by(target, quarter)
         if actual is None:
             gap = next(q for q in quarter.quarters_to_date() if value_for(spec, observations.get(q)) is None)
             return Assessment(Rag.NO_RATING, f"No data for {gap.short_label}")
@@ -408,32 +418,6 @@ def compute_figures(
         rag_reason=assessment.reason,
         direction=direction_of_travel(year.change, spec.polarity),
     )
-
-
-# Presentation helpers
-
-
-def rounded(value: Decimal | None, places: int = 1) -> Decimal | None:
-    """Round half up (as people expect; Decimal's default rounds half to even) for display."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def format_number(value: Decimal, unit: Unit = Unit.COUNT) -> str:
-    """E.g. 1,416 / 62.5% / 146 per 100,000: at most two decimal places, trailing zeros dropped."""
-    shown = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    text = f"{shown if shown != 0 else Decimal(0):,f}"
-    if unit == Unit.PERCENTAGE:
-        return f"{text}%"
-    if unit == Unit.RATE_PER_100K:
-        return f"{text} per 100,000"
-    return text
-
-
-def format_date(day: date) -> str:
-    """E.g. 31 October 2026, whatever the server's locale."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _show(spec: MeasureSpec, value: Decimal) -> str:

@@ -1,56 +1,13 @@
-"""Agencies, the plan's indicators, and the measures counted against them."""
+"""The plan's indicators, and the measures counted against each: what is counted, by whom, against what."""
 
-from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from csp import roles
-from indicators.calculations import Observation
-from indicators.kinds import (
-    DEFAULT_AMBER_THRESHOLD_PERCENT,
-    Aggregation,
-    MilestoneStatus,
-    Polarity,
-    Rag,
-    TargetKind,
-    Unit,
-)
-from indicators.quarters import Quarter
-
-MAX_DIGITS = 18
-DECIMAL_PLACES = 4
-
-
-class Agency(models.Model):
-    """A responsible body. The plan spells some names two ways; each agency is stored once."""
-
-    partnership = models.ForeignKey("csp.Partnership", on_delete=models.PROTECT, related_name="agencies")
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=60, blank=True, help_text="e.g. KFRS, VRU, CSU, ICB.")
-    other_names = models.TextField(
-        blank=True,
-        help_text="Other spellings used in plans, one per line, so imports find this agency.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "agencies"
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def known_names(self) -> set[str]:
-        """Every spelling this agency answers to, case-folded, for matching names in imported plans."""
-        names = {self.name, self.short_name, *self.other_names.splitlines()}
-        return {" ".join(n.split()).casefold() for n in names if n.strip()}
+from indicators.calculations import MeasureSpec
+from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polarity, TargetKind, Unit
 
 
 class Indicator(models.Model):
@@ -77,7 +34,7 @@ class Indicator(models.Model):
     responsible_as_printed = models.CharField(
         max_length=300, help_text="The Responsible column, word for word."
     )
-    responsible_agencies = models.ManyToManyField(Agency, related_name="indicators")
+    responsible_agencies = models.ManyToManyField("csp.Agency", related_name="indicators")
 
     class Meta:
         ordering = ["priority", "order"]
@@ -115,7 +72,7 @@ class Measure(models.Model):
         "a ratio adds numerators and denominators separately.",
     )
     supplier = models.ForeignKey(
-        Agency,
+        "csp.Agency",
         on_delete=models.PROTECT,
         related_name="measures",
         help_text="The agency that supplies the figure.",
@@ -148,6 +105,20 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    @property
+    def spec(self) -> MeasureSpec:
+        """What the calculations need to know of the measure and its target."""
+        return MeasureSpec(
+            unit=Unit(self.unit),
+            polarity=Polarity(self.polarity),
+            aggregation=Aggregation(self.aggregation),
+            target_kind=TargetKind(self.target_kind),
+            target_value=self.target_value,
+            baseline_value=self.baseline_value,
+            due_date=self.due_date,
+            amber_threshold_percent=self.amber_threshold_percent,
+        )
 
     @property
     def target_decides_rating(self) -> bool:
@@ -186,246 +157,3 @@ class Measure(models.Model):
                 errors["code"] = f"{self.code} is already used in this plan year."
         if errors:
             raise ValidationError(errors)
-
-
-class Membership(models.Model):
-    """An officer's membership of an agency: what decides which returns they see and edit."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-
-    class Meta:
-        ordering = ["agency__name"]
-        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_membership_per_agency")]
-
-    def __str__(self) -> str:
-        return f"{self.user} in {self.agency}"
-
-
-class PeriodState(models.TextChoices):
-    NOT_OPEN = "not_open", "Not yet open"
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-
-
-class ReportingPeriod(models.Model):
-    """One quarter of a plan year, open for returns between the coordinator opening and closing it."""
-
-    plan_year = models.ForeignKey("csp.PlanYear", on_delete=models.CASCADE, related_name="periods")
-    number = models.PositiveSmallIntegerField(
-        "quarter", validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
-    deadline = models.DateField(help_text="The last day for submitting returns.")
-    state = models.CharField(max_length=10, choices=PeriodState, default=PeriodState.NOT_OPEN)
-    summary = models.TextField(
-        "coordinator's summary", blank=True, max_length=6000, help_text="Printed in the quarterly report."
-    )
-
-    history = HistoricalRecords(excluded_fields=["summary"])
-
-    class Meta:
-        ordering = ["plan_year", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan_year", "number"], name="one_period_per_quarter"),
-        ]
-
-    def __str__(self) -> str:
-        return self.quarter.label_in_words
-
-    @property
-    def quarter(self) -> Quarter:
-        return Quarter(self.plan_year.start_year, self.number)
-
-    @property
-    def code(self) -> str:
-        return self.quarter.code
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == PeriodState.OPEN
-
-    def is_past_deadline(self, today: date) -> bool:
-        """Whether a return not yet submitted is late: the one rule for the officer's page, the
-        dashboard and the report."""
-        return today > self.deadline
-
-
-class ReturnState(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    APPROVED = "approved", "Approved"
-
-
-COMMENTARY_MAX_LENGTH = 4000
-ESCALATION_MAX_LENGTH = 1500
-
-
-class ReturnQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ReturnQuerySet":
-        """Every return the user may see: all for coordinators, their own agencies' for officers."""
-        if not user.is_authenticated:
-            return self.none()
-        if roles.is_coordinator(user):
-            return self
-        return self.filter(agency__memberships__user=user)
-
-
-class Return(models.Model):
-    """One agency's submission for one indicator in one period."""
-
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="returns")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="returns")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="returns")
-    state = models.CharField(max_length=12, choices=ReturnState, default=ReturnState.NOT_STARTED)
-    nothing_to_report = models.BooleanField("nothing to report this quarter", default=False)
-    commentary = models.TextField("update for the SEG", blank=True, max_length=COMMENTARY_MAX_LENGTH)
-    escalation = models.TextField(
-        "points to escalate to the SEG", blank=True, max_length=ESCALATION_MAX_LENGTH
-    )
-    agency_rating = models.CharField("agency's own rating", max_length=8, choices=Rag, blank=True)
-    returned_reason = models.TextField("reason for sending back", blank=True)
-    reopened_reason = models.TextField("reason for re-opening", blank=True)
-    version = models.PositiveIntegerField(
-        default=1, help_text="Raised by every save, to refuse lost updates."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
-    objects = ReturnQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["period", "indicator__priority__order", "indicator__order", "agency__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["period", "indicator", "agency"], name="one_return_per_agency"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.code} by {self.agency} for {self.period}"
-
-    @property
-    def is_editable_by_officer(self) -> bool:
-        """Open period, or re-opened by a coordinator after closing, and not yet submitted."""
-        return (self.period.is_open or bool(self.reopened_reason)) and self.state in (
-            ReturnState.NOT_STARTED,
-            ReturnState.DRAFT,
-            ReturnState.RETURNED,
-        )
-
-    @property
-    def is_escalated(self) -> bool:
-        return bool(self.escalation.strip())
-
-
-class Figure(models.Model):
-    """A measure's value for one quarter: from a return, or imported history (no return)."""
-
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="figures")
-    year = models.PositiveSmallIntegerField(help_text="Start year of the financial year: 2026 for 2026-27.")
-    number = models.PositiveSmallIntegerField(
-        "quarter", validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
-    ret = models.ForeignKey(
-        Return, on_delete=models.CASCADE, null=True, blank=True, related_name="figures", verbose_name="return"
-    )
-    value = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
-    numerator = models.DecimalField(
-        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
-    )
-    denominator = models.DecimalField(
-        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
-    )
-    status = models.CharField(max_length=12, choices=MilestoneStatus, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["measure", "year", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["measure", "year", "number"], name="one_figure_per_quarter"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.measure.code} {self.quarter.code}"
-
-    @property
-    def quarter(self) -> Quarter:
-        return Quarter(self.year, self.number)
-
-    @property
-    def is_history(self) -> bool:
-        return self.ret_id is None
-
-    def observation(self) -> Observation:
-        return Observation(
-            value=self.value,
-            numerator=self.numerator,
-            denominator=self.denominator,
-            status=MilestoneStatus(self.status) if self.status else None,
-        )
-
-
-class ReminderKind(models.TextChoices):
-    BEFORE = "before", "Before the deadline"
-    LATE = "late", "After the deadline"
-    BY_COORDINATOR = "coordinator", "Sent by the coordinator"
-
-
-class ReminderSent(models.Model):
-    """A reminder emailed to one officer about a period, so that cron running twice sends nothing twice.
-
-    Scheduled reminders (before, late) are one row per officer, period and kind, enforced by the database:
-    the row is written in the same transaction as the email is sent, so two runs at once cannot both send.
-    A coordinator's reminder to one agency may be sent again, and names the agency.
-    """
-
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=ReminderKind)
-    agency = models.ForeignKey(
-        Agency,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminders",
-        help_text="Only for a coordinator's reminder to one agency.",
-    )
-    returns_listed = models.PositiveIntegerField(default=0)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "user", "kind"],
-                condition=~models.Q(kind=ReminderKind.BY_COORDINATOR),
-                name="one_scheduled_reminder_per_officer_period_kind",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} reminder to {self.user} for {self.period}"
-
-
-class NotificationPreference(models.Model):
-    """What a coordinator has chosen to be emailed about, beyond the workflow's own emails."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    agency_complete = models.BooleanField(
-        "email me when an agency completes all its returns",
-        default=False,
-        help_text="Sent when an agency's last outstanding return for a period is submitted.",
-    )
-
-    def __str__(self) -> str:
-        return f"Notification preferences of {self.user}"

@@ -2,9 +2,10 @@
 
 `build_quarterly_report(period, today=...)` reads the period, its plan and its returns in a fixed number of
 queries, whatever the size of the plan, and returns frozen dataclasses of strings, numbers and dates.
-Templates only print them; the arithmetic is `indicators.calculations`, reached through
-`indicators.figures` (the one place that reads stored figures), so the page, the PDF and the exports
-agree. No clock inside: the caller passes `today`, which decides lateness and the generation date.
+Templates only print them. The figures and ratings come from `returns.figures.rate_quarter` (as the plan
+page's do), the words for targets and ratings from `indicators.ratings`, so the page, the PDF, the exports
+and the plan page agree. No clock inside: the caller passes `today`, which decides lateness and the
+generation date.
 """
 
 import hashlib
@@ -13,29 +14,21 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
-from indicators.calculations import (
-    Figures,
-    compute_figures,
-    format_date,
-    format_number,
-    rounded,
-    trend,
-)
-from indicators.figures import COUNTED_STATES, observations_for, spec_for
-from indicators.kinds import Aggregation, MilestoneStatus, Rag, TargetKind, Unit
-from indicators.models import Measure, ReportingPeriod, Return, ReturnState
+from indicators.calculations import Figures, trend
+from indicators.formatting import NO_DATA, format_date, percent_change, table_number
+from indicators.kinds import MilestoneStatus, Rag, TargetKind, Unit
+from indicators.models import Measure
+from indicators.ratings import RAG_WORDS, target_level, target_text
 from reporting.charts import trend_chart
 from reporting.definitions import CALCULATIONS, TARGET_KINDS, Definition
-from themes.plan import load_plan, worst
+from returns.figures import QuarterRatings, rate_quarter
+from returns.models import ReportingPeriod, Return, ReturnState
+from themes.plan import load_plan
 
 NOT_RECEIVED = "Not received"
-NO_DATA = "No data"
 NOT_APPLICABLE = "n/a"
 RENDER_VERSION = "1"
 """Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
-
-RAG_WORDS = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red", Rag.NO_RATING: "Not rated"}
-_MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
@@ -237,8 +230,8 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         )
         .order_by("agency__name", "pk")
     )
-    measures = [m for p in priorities for i in p.indicators.all() for m in i.measures.all()]
-    observations = observations_for(measures, quarter, partnership_id=partnership.pk)
+    indicators = [i for p in priorities for i in p.indicators.all()]
+    rated = rate_quarter(indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today)
 
     by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
     for ret in returns:
@@ -252,11 +245,11 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     for priority in priorities:
         rows = []
         for indicator in priority.indicators.all():
-            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], observations, quarter, today)
+            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], rated, quarter)
             rows.append(row)
             for (agency_id, agency_name), ret in pairs:
                 expected[(indicator.pk, agency_id)] = agency_name
-                if ret is None or ret.state not in COUNTED_STATES:
+                if ret is None or not ret.is_received:
                     state = ret.get_state_display() if ret else ReturnState.NOT_STARTED.label
                     outstanding.append(
                         OutstandingReturn(
@@ -279,7 +272,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
                     Theme(t.text, tuple(c.text for c in t.children.all())) for t in priority.top_themes
                 ),
                 deliverables=tuple(
-                    Deliverable(d.text, _agency_name(d.lead_agency) if d.lead_agency else "")
+                    Deliverable(d.text, d.lead_agency.display_name if d.lead_agency else "")
                     for d in priority.deliverables.all()
                 ),
                 indicators=tuple(rows),
@@ -290,7 +283,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     states = {
         pair: by_indicator[pair[0]][pair[1]].state for pair in expected if pair[1] in by_indicator[pair[0]]
     }
-    received = {pair for pair, state in states.items() if state in COUNTED_STATES}
+    received = {pair for pair, state in states.items() if state in ReturnState.received()}
     approved = {pair for pair, state in states.items() if state == ReturnState.APPROVED}
     return QuarterlyReport(
         period_id=period.pk,
@@ -318,11 +311,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     )
 
 
-def _agency_name(agency) -> str:
-    return agency.short_name or agency.name
-
-
-def _indicator_row(indicator, returns: dict[int, Return], observations, quarter, today):
+def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings, quarter):
     """The indicator's row, and its ((agency id, name), return or None) pairs for every agency expected to
     return. `returns` are the period's returns for this indicator, by agency id."""
     responsible = {a.pk: a.name for a in indicator.responsible_agencies.all()}
@@ -333,24 +322,18 @@ def _indicator_row(indicator, returns: dict[int, Return], observations, quarter,
         (((agency_id, name), returns.get(agency_id)) for agency_id, name in responsible.items()),
         key=lambda pair: pair[0][1],
     )
-    received = {
-        agency_id: ret for (agency_id, _), ret in pairs if ret is not None and ret.state in COUNTED_STATES
-    }
-
-    measure_rows = []
-    for measure in indicator.measures.all():
-        ret = returns.get(measure.supplier_id)
-        rating = Rag(ret.agency_rating) if ret and ret.state in COUNTED_STATES and ret.agency_rating else None
-        measure_rows.append(
-            _measure_row(measure, observations.get(measure.code, {}), quarter, today, rating, ret)
+    received = {agency_id: ret for (agency_id, _), ret in pairs if ret is not None and ret.is_received}
+    measure_rows = tuple(
+        _measure_row(
+            measure,
+            rated.observations.get(measure.code, {}),
+            rated.measures[measure.pk],
+            quarter,
+            returns.get(measure.supplier_id),
         )
-
-    if measure_rows:
-        rag = worst(Rag(m.rag) for m in measure_rows)
-        rag_from = "the worst of its measures"
-    else:
-        rag = worst(Rag(r.agency_rating) for r in received.values() if r.agency_rating)
-        rag_from = "the agencies' own ratings"
+        for measure in indicator.measures.all()
+    )
+    rating = rated.indicators[indicator.pk]
     code_anchor = f"indicator-{indicator.code.lower()}"
     row = IndicatorRow(
         code=indicator.code,
@@ -359,10 +342,10 @@ def _indicator_row(indicator, returns: dict[int, Return], observations, quarter,
         measure_text=indicator.measure_text,
         benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),
         responsible=indicator.responsible_as_printed,
-        rag=rag.value,
-        rag_words=RAG_WORDS[rag],
-        rag_from=rag_from,
-        measures=tuple(measure_rows),
+        rag=rating.rag.value,
+        rag_words=rating.words,
+        rag_from=rating.basis,
+        measures=measure_rows,
         updates=tuple(
             Update(
                 agency=name,
@@ -385,12 +368,9 @@ def _indicator_row(indicator, returns: dict[int, Return], observations, quarter,
     return row, pairs
 
 
-def _measure_row(
-    measure: Measure, observed, quarter, today, rating: Rag | None, ret: Return | None
-) -> MeasureRow:
-    spec = spec_for(measure)
-    figures: Figures = compute_figures(spec, observed, quarter, today=today, agency_rating=rating)
-    unit = Unit(measure.unit)
+def _measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Return | None) -> MeasureRow:
+    spec = measure.spec
+    unit = spec.unit
     points = tuple(
         TrendPoint(each.short_label, value, _figure(value, unit))
         for each, value in trend(spec, observed, quarter)
@@ -408,24 +388,24 @@ def _measure_row(
         previous = _figure(figures.previous_quarter, unit)
         last_year = _figure(figures.same_quarter_last_year, unit)
         rolling_year = _derived(figures.rolling_year.current, unit)
-        change = _percent_change(figures.rolling_year.percent_change)
+        change = percent_change(figures.rolling_year.percent_change)
         to_date = _derived(figures.year_to_date, unit)
         value = figures.this_quarter
         chart = trend_chart(
-            measure.name, points, _target_line(measure), unit_suffix="%" if unit == Unit.PERCENTAGE else ""
+            measure.name, points, target_level(spec), unit_suffix="%" if unit == Unit.PERCENTAGE else ""
         )
     return MeasureRow(
         code=measure.code,
         name=measure.name,
         unit=measure.get_unit_display(),
-        supplier=_agency_name(measure.supplier),
+        supplier=measure.supplier.display_name,
         this_quarter=this_quarter,
         previous_quarter=previous,
         same_quarter_last_year=last_year,
         rolling_year=rolling_year,
         rolling_year_change=change,
         year_to_date=to_date,
-        target=target_text(measure, quarter.number),
+        target=target_text(spec, quarter),
         rag=figures.rag.value,
         rag_words=RAG_WORDS[figures.rag],
         rag_reason=figures.rag_reason,
@@ -438,81 +418,20 @@ def _measure_row(
     )
 
 
-def _show(value: Decimal, unit: Unit) -> str:
-    # "per 100,000" is in the measure's name and unit line; repeating it in every cell crowds the table.
-    return format_number(value, Unit.COUNT if unit == Unit.RATE_PER_100K else unit)
-
-
 def _figure(value: Decimal | None, unit: Unit) -> str:
     """A reported figure: a missing one was not received, and never reads as a blank or a zero."""
-    return NOT_RECEIVED if value is None else _show(value, unit)
+    return NOT_RECEIVED if value is None else table_number(value, unit)
 
 
 def _derived(value: Decimal | None, unit: Unit) -> str:
     """A figure worked out from several quarters: "No data" when any of them is missing."""
-    return NO_DATA if value is None else _show(value, unit)
-
-
-def _percent_change(value: Decimal | None) -> str:
-    if value is None:
-        return NO_DATA
-    shown = rounded(value, 1)
-    if shown == 0:
-        return "0%"
-    sign = "+" if shown > 0 else _MINUS
-    return f"{sign}{format_number(abs(shown))}%"
+    return NO_DATA if value is None else table_number(value, unit)
 
 
 def _status(observation) -> str:
     if observation is None or not observation.status:
         return NOT_RECEIVED
     return MilestoneStatus(observation.status).label
-
-
-def target_text(measure: Measure, quarter_number: int) -> str:
-    """The measure's target as the table prints it."""
-    kind = TargetKind(measure.target_kind)
-    unit = Unit(measure.unit)
-    if kind == TargetKind.ROLLING_COMPARISON:
-        return "Comparison only"
-    if kind == TargetKind.QUARTERLY:
-        return "Quarterly update"
-    if kind == TargetKind.NOT_APPLICABLE:
-        return "No target"
-    if kind == TargetKind.MILESTONE:
-        return f"Complete by {format_date(measure.due_date)}" if measure.due_date else "Milestone"
-    if kind == TargetKind.DIRECTION:
-        return f"{'Lower' if measure.polarity == 'lower' else 'Higher'} than a year ago"
-    if kind == TargetKind.REDUCTION_FROM_BASELINE:
-        if measure.target_value is not None:
-            return f"{_show(measure.target_value, unit)} or lower"
-        if measure.baseline_value is not None:
-            return f"Below {_show(measure.baseline_value, unit)}"
-        return "A reduction"
-    if measure.target_value is None:
-        return "Not set"
-    if kind == TargetKind.NUMBER and measure.aggregation == Aggregation.FLOW:
-        expected = measure.target_value * quarter_number / 4
-        return (
-            f"{_show(measure.target_value, unit)} in the year ({_show(expected, unit)} by Q{quarter_number})"
-        )
-    return _show(measure.target_value, unit)
-
-
-def _target_line(measure: Measure) -> Decimal | None:
-    """The level a quarter's figure is judged against, for the chart; None where there is none."""
-    kind = TargetKind(measure.target_kind)
-    if kind == TargetKind.REDUCTION_FROM_BASELINE:
-        return measure.target_value if measure.target_value is not None else measure.baseline_value
-    if (
-        kind == TargetKind.NUMBER
-        and measure.target_value is not None
-        and measure.aggregation == Aggregation.FLOW
-    ):
-        return measure.target_value / 4
-    if kind in (TargetKind.NUMBER, TargetKind.PERCENTAGE):
-        return measure.target_value
-    return None
 
 
 def _count(ratings) -> RagCounts:

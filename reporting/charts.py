@@ -13,7 +13,7 @@ from typing import Protocol
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from indicators.calculations import format_number
+from indicators.formatting import format_number
 
 WIDTH, HEIGHT, PAD = 100, 30, 3
 LINE = "#1d70b8"

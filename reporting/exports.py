@@ -1,7 +1,7 @@
 """The period's figures as CSV and XLSX, in long format: one row per measure.
 
 Built from the same `QuarterlyReport` as the page and the PDF, so the three agree. Every text cell goes
-through the project's formula escaping (`indicators.spreadsheets`): an officer's "=HYPERLINK(...)" in a
+through the project's formula escaping (`csp.spreadsheets`): an officer's "=HYPERLINK(...)" in a
 measure's name or an agency called "@risk" opens as text, never as a formula.
 """
 
@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import tablib
 
-from indicators.calculations import rounded
-from indicators.spreadsheets import SafeCSV, SafeXLSX
+from csp.spreadsheets import SafeCSV, SafeXLSX
+from indicators.formatting import rounded
 from reporting.builder import QuarterlyReport
 
 HEADERS = ("period", "priority", "indicator", "measure", "agency", "value", "state", "measure code", "unit")

@@ -25,7 +25,7 @@ class ReportRender(models.Model):
     prints. A new fingerprint means a new render; the old ones are deleted once it is ready.
     """
 
-    period = models.ForeignKey("indicators.ReportingPeriod", on_delete=models.CASCADE, related_name="renders")
+    period = models.ForeignKey("returns.ReportingPeriod", on_delete=models.CASCADE, related_name="renders")
     fingerprint = models.CharField(max_length=64)
     requested_on = models.DateField(
         help_text="The day the report was built for: it decides which returns are late."
@@ -72,7 +72,7 @@ class IssuedReport(models.Model):
     """
 
     period = models.ForeignKey(
-        "indicators.ReportingPeriod", on_delete=models.PROTECT, related_name="issued_reports"
+        "returns.ReportingPeriod", on_delete=models.PROTECT, related_name="issued_reports"
     )
     file = models.FileField(upload_to="reports/issued/")
     sha256 = models.CharField("SHA-256 of the file", max_length=64)

@@ -1,9 +1,9 @@
-"""Making the report's PDF off the request path, and issuing it to the SEG.
+"""Asking for the report's PDF off the request path, and issuing it to the SEG.
 
 A PDF takes seconds to make, so the web request asks for one (`request_pdf`) and the Tasks framework
-makes it (`make_pdf`, run by `reporting.tasks`): at once with the immediate backend, or by a worker with
-the database backend. A render is keyed by the report's fingerprint, so the same figures are rendered
-once and the file is reused until anything the report prints changes.
+makes it (`reporting.tasks`, then `reporting.renders.make_pdf`): at once with the immediate backend, or by
+a worker with the database backend. A render is keyed by the report's fingerprint, so the same figures are
+rendered once and the file is reused until anything the report prints changes.
 """
 
 import hashlib
@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from csp import roles
-from indicators.models import ReportingPeriod
 from reporting import exports
 from reporting.builder import QuarterlyReport, build_quarterly_report
 from reporting.models import IssuedReport, RenderState, ReportRender
 from reporting.pdf import render_pdf
+from reporting.tasks import render_report_pdf
+from returns.models import ReportingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +36,6 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
     queue the same failure over and over; a render lost by a dead worker, or whose file has gone from
     storage, is queued again.
     """
-    from reporting.tasks import render_report_pdf
-
     render, created = ReportRender.objects.get_or_create(
         period=period, fingerprint=report.fingerprint, defaults={"requested_on": report.generated_on}
     )
@@ -59,50 +58,6 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
         render_report_pdf.enqueue(render.pk)
         render.refresh_from_db()
     return render
-
-
-def make_pdf(render_id: int) -> None:
-    """Render the PDF for a queued render (the task's body)."""
-    with transaction.atomic():
-        render = ReportRender.objects.select_for_update().select_related("period").get(pk=render_id)
-        if render.state == RenderState.READY:
-            return
-        render.state = RenderState.RUNNING
-        render.started_at = timezone.now()
-        render.save(update_fields=["state", "started_at", "updated_at"])
-    try:
-        report = build_quarterly_report(render.period, today=render.requested_on)
-        if report.fingerprint != render.fingerprint:
-            # The figures changed while this waited; the next request asks for the new version.
-            _finish(render, RenderState.SUPERSEDED, "The figures changed before the PDF was made.")
-            return
-        content = render_pdf(report)
-    except Exception as error:
-        logger.exception("The PDF of %s could not be made", render.period)
-        _finish(render, RenderState.FAILED, f"{type(error).__name__}: {error}")
-        raise
-    render.file.save(
-        f"seg-report-{render.period.code}-{render.fingerprint[:12]}.pdf", ContentFile(content), save=False
-    )
-    _finish(render, RenderState.READY, "")
-    _delete_older_renders(render)
-
-
-def _finish(render: ReportRender, state: RenderState, error: str) -> None:
-    render.state = state
-    render.error = error[:2000]
-    render.finished_at = timezone.now()
-    render.save(update_fields=["state", "error", "file", "finished_at", "updated_at"])
-
-
-def _delete_older_renders(current: ReportRender) -> None:
-    """Cached PDFs of earlier figures are of no use once the current one is ready (issued copies are
-    separate files, untouched)."""
-    older = ReportRender.objects.filter(period_id=current.period_id).exclude(pk=current.pk)
-    for render in older.exclude(state__in=(RenderState.QUEUED, RenderState.RUNNING)):
-        if render.file:
-            render.file.delete(save=False)
-        render.delete()
 
 
 def issue_report(period: ReportingPeriod, user, *, today: date, fingerprint: str = "") -> IssuedReport:

@@ -6,7 +6,7 @@ docker-compose use the database backend, whose `manage.py db_worker` process run
 
 from django.tasks import task
 
-from reporting.services import make_pdf
+from reporting.renders import make_pdf
 
 
 @task()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from csp import roles
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
-from indicators.services import create_missing_returns
+from returns.periods import create_missing_returns
 from tests import factories
 
 

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from csp import roles
-from csp.models import Partnership, PlanYear
+from csp.models import Agency, Membership, Partnership, PlanYear
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
-from indicators.models import Agency, Indicator, Measure, Membership, PeriodState, ReportingPeriod, Return
+from indicators.models import Indicator, Measure
+from returns.models import PeriodState, ReportingPeriod, Return
 from themes.models import Priority
 
 PASSWORD = "a-long-test-password-1"

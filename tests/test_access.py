@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from indicators.models import Return
+from returns.models import Return
 
 ROLES = ("anonymous", "officer", "other_officer", "coordinator", "viewer")
 OURS_SECRET = "OURS-COMMENTARY-4471"

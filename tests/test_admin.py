@@ -11,7 +11,7 @@ PLAN_MODELS = [
     "themes.Priority",
     "themes.KeyTheme",
     "themes.Deliverable",
-    "indicators.Agency",
+    "csp.Agency",
     "indicators.Indicator",
     "indicators.Measure",
 ]
@@ -49,7 +49,7 @@ def test_changelist_search_works(client, superuser, medway_plan, label):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("label", ["indicators.Agency", "indicators.Indicator", "indicators.Measure"])
+@pytest.mark.parametrize("label", ["csp.Agency", "indicators.Indicator", "indicators.Measure"])
 def test_import_and_export_pages_open(client, superuser, medway_plan, label):
     opts = apps.get_model(label)._meta
     client.force_login(superuser)
@@ -70,13 +70,13 @@ def test_admin_is_refused_to_a_user_who_is_not_staff(client, django_user_model):
 
 def test_a_return_cannot_be_changed_or_reverted_in_the_admin(client, superuser, plan, officer, settings):
     # Returns change only through the workflow (row locks, period checks, versions).
-    from indicators.services import ReturnContent, save_draft
+    from returns.workflow import ReturnContent, save_draft
 
     first = plan.ret.history.first()
     save_draft(plan.ret, officer, ReturnContent(commentary="Saved by the officer."), version=1)
     client.force_login(superuser)
-    change_url = reverse("admin:indicators_return_change", args=[plan.ret.pk])
-    revert_url = reverse("admin:indicators_return_simple_history", args=[plan.ret.pk, first.history_id])
+    change_url = reverse("admin:returns_return_change", args=[plan.ret.pk])
+    revert_url = reverse("admin:returns_return_simple_history", args=[plan.ret.pk, first.history_id])
 
     assert client.get(change_url).status_code == 200  # it can be read
     assert client.post(change_url, {"commentary": "edited in the admin"}).status_code == 403

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from csp.models import PlanYear
 from indicators.models import Indicator
+from themes import admin_workbook
 from themes.models import Deliverable, KeyTheme, Priority
 
 
@@ -78,3 +80,17 @@ class DeliverableAdmin(admin.ModelAdmin):
     list_select_related = ("priority", "lead_agency")
     autocomplete_fields = ("lead_agency",)
     raw_id_fields = ("delivers_theme",)
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "partnership", "start_year", "title")
+    list_filter = ("partnership",)
+    search_fields = ("title", "partnership__name")
+    ordering = ("partnership__name", "-start_year")
+    list_select_related = ("partnership",)
+    actions = [admin_workbook.export_workbook_action]
+
+    def get_urls(self):
+        # The plan workbook: import with preview, export, blank template (themes/admin_workbook.py).
+        return admin_workbook.urls(self) + super().get_urls()

@@ -46,7 +46,7 @@ IMPORT_PERMISSIONS = tuple(
         ("themes", "priority"),
         ("themes", "keytheme"),
         ("themes", "deliverable"),
-        ("indicators", "agency"),
+        ("csp", "agency"),
         ("indicators", "indicator"),
         ("indicators", "measure"),
     )

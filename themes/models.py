@@ -73,7 +73,7 @@ class Deliverable(models.Model):
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
     lead_agency = models.ForeignKey(
-        "indicators.Agency",
+        "csp.Agency",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

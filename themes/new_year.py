@@ -4,15 +4,13 @@ Everything the plan says is copied (priorities, key themes with their nesting, d
 measures and their targets); agencies belong to the partnership, not the year, so the copies point at the
 same agencies. Codes stay the same, which is what lets rolling-year comparisons follow an indicator across
 years. Nothing of the previous year is changed, and no returns or figures are copied: they belong to their
-quarters.
+quarters. The new year's reporting periods are made by `returns.periods.start_plan_year`, which calls this.
 """
 
-from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import IntegrityError, models, transaction
 
 from csp.models import PlanYear
 from indicators.models import Indicator, Measure
-from indicators.services import ensure_periods
 from themes.models import Deliverable, KeyTheme, Priority
 
 
@@ -34,15 +32,14 @@ def _fields(obj: models.Model, **overrides) -> dict:
     return values
 
 
-def _retitle(title: str, previous: PlanYear, start_year: int) -> str:
-    new_label = f"{start_year}-{(start_year + 1) % 100:02d}"
+def _retitle(title: str, previous: PlanYear, new_label: str) -> str:
     if previous.label in title:
         return title.replace(previous.label, new_label)
     return f"{title} ({new_label})"
 
 
-def start_plan_year(previous: PlanYear, start_year: int, user) -> PlanYear:
-    """Copy `previous` into a new plan year starting in `start_year`, with its four periods not yet open.
+def copy_plan_year(previous: PlanYear, start_year: int) -> PlanYear:
+    """Copy `previous` into a new plan year starting in `start_year`.
 
     One transaction: either the whole plan is copied or nothing is. Refuses a year the partnership already
     has, and a year before the one copied (copying forwards is the only use; backwards is a mistake).
@@ -51,28 +48,17 @@ def start_plan_year(previous: PlanYear, start_year: int, user) -> PlanYear:
         raise NewYearError(f"The new plan year must start after {previous.start_year}.")
     if start_year > 2100:
         raise NewYearError("Enter a year before 2101.")
+    new = PlanYear(partnership_id=previous.partnership_id, start_year=start_year)
+    new.title = _retitle(previous.title, previous, new.label)[:300]
     with transaction.atomic():
         try:
             with transaction.atomic():
-                new = PlanYear.objects.create(
-                    partnership_id=previous.partnership_id,
-                    start_year=start_year,
-                    title=_retitle(previous.title, previous, start_year)[:300],
-                )
+                new.save()
         except IntegrityError as clash:
             raise NewYearError(
-                f"{previous.partnership} already has a plan for "
-                f"{start_year}-{(start_year + 1) % 100:02d}: edit that one instead."
+                f"{previous.partnership} already has a plan for {new.label}: edit that one instead."
             ) from clash
         _copy_plan(previous, new)
-        ensure_periods(new)
-        LogEntry.objects.log_actions(
-            user_id=user.pk,
-            queryset=[new],
-            action_flag=ADDITION,
-            change_message=f"Started from {previous.label}: the plan copied, four periods not yet open.",
-            single_object=True,
-        )
     return new
 
 

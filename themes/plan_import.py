@@ -7,8 +7,8 @@ from typing import NoReturn
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
-from csp.models import Partnership, PlanYear
-from indicators.models import Agency, Figure, Indicator, Measure
+from csp.models import Agency, Partnership, PlanYear, normalised_name
+from indicators.models import Indicator, Measure
 from themes import workbook as wb
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.workbook import Problem, Row
@@ -103,10 +103,6 @@ class _SkipRow(Exception):
     """The row is wrong (and has said so), or depends on a row that is."""
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 class _Importer:
     def __init__(self, workbook: wb.PlanWorkbook, report: ImportReport):
         self.rows = workbook.rows
@@ -169,7 +165,7 @@ class _Importer:
         seen[key] = row.number
 
     def agency(self, sheet: wb.Sheet, row: Row, name: str) -> Agency:
-        found = self.agency_index.get(_key(name), [])
+        found = self.agency_index.get(normalised_name(name), [])
         if not found:
             self.fail(
                 sheet, row, f'no agency called "{name}": add it to the Agencies sheet, or use a name there.'
@@ -301,7 +297,7 @@ class _Importer:
 
         def check(row, cells):
             names = [cells["name"], cells["short_name"], *cells["other_names"]]
-            for key, name in {_key(n): n for n in reversed(names) if n}.items():
+            for key, name in {normalised_name(n): n for n in reversed(names) if n}.items():
                 self.unique(sheet, row, spellings, key, f'the name "{name}"')
 
         existing = list(Agency.objects.filter(partnership=self.partnership)) if self.partnership else []
@@ -311,8 +307,8 @@ class _Importer:
                 continue
             name = cells["name"]
             unclaimed = [a for a in existing if a.pk not in claimed]
-            agency = next((a for a in unclaimed if _key(a.name) == _key(name)), None)
-            agency = agency or next((a for a in unclaimed if _key(name) in a.known_names()), None)
+            agency = next((a for a in unclaimed if normalised_name(a.name) == normalised_name(name)), None)
+            agency = agency or next((a for a in unclaimed if normalised_name(name) in a.known_names()), None)
             if agency is None:
                 agency = Agency(partnership=self.partnership)
                 existing.append(agency)
@@ -439,7 +435,9 @@ class _Importer:
         sheet, codes, slots = wb.MEASURES, {}, {}
         existing = {m.code: m for m in Measure.objects.filter(indicator__priority__plan_year=self.plan_year)}
         with_figures = set(
-            Figure.objects.filter(measure__in=existing.values()).values_list("measure_id", flat=True)
+            Measure.objects.filter(pk__in=[m.pk for m in existing.values()], figures__isnull=False)
+            .values_list("pk", flat=True)
+            .distinct()
         )
 
         def check(row, cells):
@@ -496,9 +494,9 @@ class _Importer:
 def _row_keys(sheet: wb.Sheet, cells: dict) -> set:
     """A row's keys from its raw cells, even where other cells are wrong."""
     if sheet is wb.AGENCIES:
-        return {_key(n) for n in [wb.text(cells.get("name")), wb.text(cells.get("short_name"))] if n} | {
-            _key(n) for n in wb.names(cells.get("other_names"))
-        }
+        return {
+            normalised_name(n) for n in [wb.text(cells.get("name")), wb.text(cells.get("short_name"))] if n
+        } | {normalised_name(n) for n in wb.names(cells.get("other_names"))}
     if sheet in (wb.KEY_THEMES, wb.DELIVERABLES):
         try:
             return {(wb.text(cells.get("priority")), wb.integer(cells.get("order"), "order"))}

@@ -20,9 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from openpyxl.styles import Alignment, Font
 
+from csp.models import Agency
+from csp.spreadsheets import FORMULA_STARTS, parse_number, spreadsheet_safe
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
-from indicators.models import Agency, Indicator, Measure
-from indicators.spreadsheets import FORMULA_STARTS, parse_number, spreadsheet_safe
+from indicators.models import Indicator, Measure
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.upload_guard import RefusedFile
 

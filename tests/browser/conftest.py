@@ -29,8 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csp import roles
 from indicators.kinds import Aggregation, Polarity, Unit
-from indicators.models import Return, ReturnState
-from indicators.services import create_missing_returns
+from returns.models import Return, ReturnState
+from returns.periods import create_missing_returns
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from indicators.models import Return, ReturnState
+from returns.models import Return, ReturnState
 from tests.browser.conftest import COMMENTARY, RESUBMITTED, is_validation, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,8 +18,6 @@ from indicators.calculations import (
     assess_target,
     compute_figures,
     direction_of_travel,
-    format_date,
-    format_number,
     percent_change,
     rag_against_baseline,
     rag_against_target,
@@ -30,6 +28,7 @@ from indicators.calculations import (
     value_for,
     year_to_date,
 )
+from indicators.formatting import format_date, format_number
 from indicators.kinds import Aggregation, MilestoneStatus, Polarity, Rag, TargetKind, Unit
 from indicators.quarters import Quarter
 

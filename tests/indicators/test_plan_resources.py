@@ -4,8 +4,10 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import Agency, Indicator, Measure
-from indicators.resources import AgencyResource, IndicatorResource, MeasureResource
+from csp.models import Agency
+from csp.resources import AgencyResource
+from indicators.models import Indicator, Measure
+from indicators.resources import IndicatorResource, MeasureResource
 
 
 def test_exported_indicators_reimport_unchanged(medway_plan):

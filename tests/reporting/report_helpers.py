@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Figure, Return, ReturnState
+from returns.models import Figure, Return, ReturnState
 
 BEFORE_DEADLINE = date(2026, 10, 1)
 AFTER_DEADLINE = date(2026, 11, 20)
@@ -107,7 +107,8 @@ def enlarge_plan(plan_year, times: int) -> None:
 
 def medway_period(plan_year, *, number: int = 2, deadline=date(2026, 10, 28)):
     """A Medway period with a not-started return for every agency the plan names for each indicator."""
-    from indicators.models import Indicator, ReportingPeriod
+    from indicators.models import Indicator
+    from returns.models import ReportingPeriod
 
     period = ReportingPeriod.objects.create(
         plan_year=plan_year, number=number, deadline=deadline, state="open"

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from indicators.kinds import Rag, TargetKind
-from indicators.models import Figure, Return, ReturnState
 from reporting.builder import NO_DATA, NOT_RECEIVED, build_quarterly_report
+from returns.models import Figure, Return, ReturnState
 from tests import factories
 from tests.reporting.report_helpers import (
     AFTER_DEADLINE,

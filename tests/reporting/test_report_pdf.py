@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from weasyprint import HTML
 
-from indicators.models import Indicator, Measure, Return, ReturnState
+from indicators.models import Indicator, Measure
 from reporting.builder import build_quarterly_report
 from reporting.pdf import StaticFilesOnlyFetcher, render_pdf, report_html, stylesheet_base_url
+from returns.models import Return, ReturnState
 from tests.reporting.report_helpers import (
     AFTER_DEADLINE,
     BEFORE_DEADLINE,

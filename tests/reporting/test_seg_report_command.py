@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import ReturnState
 from reporting import pdf
+from returns.models import ReturnState
 from tests.reporting.report_helpers import set_return
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from csp.models import Partnership, PlanYear
-from indicators.models import Agency, Indicator, Measure
+from csp.models import Agency, Partnership, PlanYear
+from indicators.models import Indicator, Measure
 from themes.models import Deliverable, KeyTheme, Priority
 
 SOURCE = settings.BASE_DIR / "fixtures" / "source" / "medway-csp-action-plan-2026-27.txt"

@@ -6,11 +6,12 @@ import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.urls import reverse
 
-from csp.models import PlanYear
-from indicators.models import Agency, Indicator, Measure, PeriodState, ReportingPeriod, Return
-from indicators.services import default_deadline
+from csp.models import Agency, PlanYear
+from indicators.models import Indicator, Measure
+from returns.models import PeriodState, ReportingPeriod, Return
+from returns.periods import default_deadline, start_plan_year
 from themes.models import Deliverable, KeyTheme, Priority
-from themes.new_year import NewYearError, start_plan_year
+from themes.new_year import NewYearError
 
 
 def snapshot(plan_year: PlanYear) -> dict:

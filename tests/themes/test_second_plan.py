@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from csp.models import PlanYear
+from csp.models import Agency, PlanYear
 from indicators.kinds import Rag
-from indicators.models import Agency, Figure, Indicator, Measure, ReportingPeriod, Return, ReturnState
-from indicators.services import ReturnContent, approve_return, save_draft, set_period_state, submit_return
+from indicators.models import Indicator, Measure
+from returns.models import Figure, ReportingPeriod, Return, ReturnState
+from returns.periods import set_period_state
+from returns.workflow import ReturnContent, approve_return, save_draft, submit_return
 from tests import factories
 from themes.models import Priority
 

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from csp.models import Partnership, PlanYear
-from indicators.models import Agency, Indicator, Measure
+from csp.models import Agency, Partnership, PlanYear
+from indicators.models import Indicator, Measure
 from themes import workbook
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.plan_import import import_plan
@@ -284,7 +284,7 @@ def test_an_order_taken_by_an_item_left_out_of_the_workbook_is_an_error(db):
 
 
 def test_a_measure_with_figures_keeps_its_way_of_counting(db):
-    from indicators.models import Figure
+    from returns.models import Figure
 
     assert run(small_plan()).applied
     Figure.objects.create(measure=Measure.objects.get(code="SEA-01-A"), year=2025, number=4, value=3)

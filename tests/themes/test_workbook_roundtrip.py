@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from csp.models import Partnership, PlanYear
-from indicators.models import Agency, Figure, Indicator, Measure
+from csp.models import Agency, Partnership, PlanYear
+from indicators.models import Indicator, Measure
+from returns.models import Figure
 from tests import factories
 from themes import workbook
 from themes.models import Deliverable, KeyTheme, Priority

@@ -11,10 +11,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from indicators.models import ReportingPeriod
 from indicators.quarters import Quarter
 from reporting.builder import build_quarterly_report
 from reporting.pdf import render_pdf, report_html
+from returns.models import ReportingPeriod
 
 
 class Command(BaseCommand):

@@ -1,0 +1,78 @@
+"""django-import-export's building blocks for rows that name things, not database ids; agencies in and out.
+
+An import applies whole or not at all (`AllOrNothingResource`). Rows name their partnership by slug and
+agencies by any of their names, looked up within that partnership only: two partnerships may both have a
+"Medway Council".
+"""
+
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+
+from csp.models import Agency, Partnership, normalised_name
+
+
+def find_agency(name: str, partnership_slug: str) -> Agency:
+    wanted = normalised_name(name)
+    for agency in Agency.objects.filter(partnership__slug=partnership_slug):
+        if wanted in agency.known_names():
+            return agency
+    raise ValueError(f"No agency called {name!r} in partnership {partnership_slug!r}.")
+
+
+class PartnershipWidget(ForeignKeyWidget):
+    def __init__(self) -> None:
+        super().__init__(Partnership, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except Partnership.DoesNotExist:
+            raise ValueError(f"No partnership with the slug {value!r}.") from None
+
+
+class AgencyWidget(ForeignKeyWidget):
+    """An agency by any of its names, within the row's partnership."""
+
+    def __init__(self) -> None:
+        super().__init__(Agency, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        return find_agency(str(value), (row.get("partnership") or "").strip())
+
+
+class AgenciesWidget(ManyToManyWidget):
+    """Agencies separated by semicolons; an unknown name is an error, never silently dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(Agency, separator=";", field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        names = [n.strip() for n in str(value or "").split(self.separator) if n.strip()]
+        if not names:
+            raise ValueError("Name at least one responsible agency.")
+        slug = (row.get("partnership") or "").strip()
+        ids = [find_agency(name, slug).pk for name in names]
+        return Agency.objects.filter(pk__in=ids)
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """An import applies whole or not at all: a row with a validation error rolls every row back."""
+
+    def import_data(self, dataset, **kwargs):
+        kwargs.setdefault("use_transactions", True)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
+
+
+class AgencyResource(AllOrNothingResource):
+    partnership = fields.Field(attribute="partnership", column_name="partnership", widget=PartnershipWidget())
+
+    class Meta:
+        model = Agency
+        fields = ("partnership", "name", "short_name", "other_names")
+        import_id_fields = ("partnership", "name")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True

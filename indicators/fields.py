@@ -1,0 +1,133 @@
+"""The inputs a measure's figure takes on a form, of the right kind for its unit: a whole number for a
+count, a percentage up to 100, a numerator and a denominator for a ratio, a status for a milestone.
+
+Numbers are read as people type them ("1,416" is fine, letters are not) within the limits of
+`indicators.values`; every message names the measure.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.text import capfirst
+
+from indicators.formatting import format_date, format_number
+from indicators.kinds import Aggregation, MilestoneStatus, Unit
+from indicators.models import Measure
+from indicators.values import LARGEST_COUNT, LARGEST_RATE
+
+
+def _number(raw, label: str) -> Decimal | None:
+    """Read a number as people type it: spaces and thousands separators are fine, letters are not."""
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip().replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(f"Enter {label} as a number, like 42.", code="invalid") from None
+    if not number.is_finite():
+        raise forms.ValidationError(f"Enter {label} as a number, like 42.", code="invalid")
+    return number
+
+
+class WholeNumberField(forms.CharField):
+    def __init__(self, *, label: str, subject: str = "", maximum: Decimal = LARGEST_COUNT, **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+        self.subject = subject or label[0].lower() + label[1:]
+        self.maximum = maximum
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
+        )
+
+    def clean(self, value):
+        label = self.subject
+        number = _number(value, label)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise forms.ValidationError(f"Enter {label} as a whole number, like 42.", code="whole")
+        if number < 0:
+            raise forms.ValidationError(f"{capfirst(label)} cannot be negative.", code="negative")
+        if number > self.maximum:
+            raise forms.ValidationError(
+                f"{capfirst(label)} must be {self.maximum:,} or fewer: check the figure.", code="too_big"
+            )
+        return number.quantize(Decimal(1))
+
+
+class BoundedDecimalField(forms.CharField):
+    def __init__(self, *, label: str, maximum: Decimal, suffix: str, **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+        self.maximum = maximum
+        self.suffix = suffix
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-5"}
+        )
+
+    def clean(self, value):
+        label = self.label[0].lower() + self.label[1:]
+        number = _number(str(value or "").removesuffix(self.suffix.strip()), label)
+        if number is None:
+            return None
+        if number < 0:
+            raise forms.ValidationError(f"{capfirst(label)} cannot be negative.", code="negative")
+        if number > self.maximum:
+            raise forms.ValidationError(
+                f"{capfirst(label)} must be {self.maximum:,}{self.suffix} or less.", code="too_big"
+            )
+        if number.as_tuple().exponent < -2:
+            raise forms.ValidationError(f"Enter {label} with no more than 2 decimal places.", code="places")
+        return number
+
+
+def measure_field_names(measure: Measure) -> list[str]:
+    if measure.aggregation == Aggregation.RATIO:
+        return [f"m{measure.pk}_numerator", f"m{measure.pk}_denominator"]
+    if measure.unit == Unit.MILESTONE:
+        return [f"m{measure.pk}_status"]
+    return [f"m{measure.pk}_value"]
+
+
+def measure_hint(measure: Measure) -> str:
+    """What an officer needs beside the input: the unit where it is not obvious, the target, the caveats."""
+    parts = []
+    if measure.unit == Unit.RATE_PER_100K:
+        parts.append("Per 100,000 population.")
+    if measure.target_value is not None:
+        parts.append(f"Target: {format_number(measure.target_value, Unit(measure.unit))}.")
+    elif measure.baseline_value is not None:
+        parts.append(f"Baseline: {format_number(measure.baseline_value, Unit(measure.unit))}.")
+    if measure.due_date:
+        parts.append(f"Due by {format_date(measure.due_date)}.")
+    if measure.caveats:
+        parts.append(measure.caveats)
+    return " ".join(parts)
+
+
+def fields_for(measure: Measure) -> dict[str, forms.Field]:
+    name = measure.name
+    hint = measure_hint(measure)
+    field: forms.Field
+    if measure.aggregation == Aggregation.RATIO:
+        return {
+            f"m{measure.pk}_numerator": WholeNumberField(
+                label="Numerator", subject=f"the numerator for {name}"
+            ),
+            f"m{measure.pk}_denominator": WholeNumberField(
+                label="Denominator", subject=f"the denominator for {name}"
+            ),
+        }
+    if measure.unit == Unit.MILESTONE:
+        field = forms.ChoiceField(
+            label=name, required=False, choices=MilestoneStatus.choices, widget=forms.RadioSelect
+        )
+    elif measure.unit == Unit.PERCENTAGE:
+        field = BoundedDecimalField(label=name, maximum=Decimal(100), suffix="%")
+    elif measure.unit == Unit.RATE_PER_100K:
+        field = BoundedDecimalField(label=name, maximum=LARGEST_RATE, suffix="")
+    else:
+        field = WholeNumberField(label=name)
+    field.help_text = hint
+    return {f"m{measure.pk}_value" if measure.unit != Unit.MILESTONE else f"m{measure.pk}_status": field}

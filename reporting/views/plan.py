@@ -1,0 +1,75 @@
+"""The plan page: the whole plan year as printed, with each indicator's rating in the latest quarter opened.
+
+It lives with the report because it reads what the report reads, through the same functions
+(`returns.figures.rate_quarter`), so the plan page and the report never give an indicator two ratings.
+"""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from csp.models import PlanYear
+from indicators.quarters import Quarter
+from returns.figures import rate_quarter
+from returns.models import Return
+from returns.periods import latest_reported_quarter, with_latest_quarter
+from themes.models import Priority
+from themes.plan import load_plan
+
+
+def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Priority], Quarter | None]:
+    """The plan as `load_plan`, with `latest_rating` set on every indicator for the latest quarter opened
+    for returns (None on each before any has opened), and that quarter."""
+    priorities = list(load_plan(plan_year))
+    indicators = [indicator for priority in priorities for indicator in priority.indicators.all()]
+    quarter = latest_reported_quarter(plan_year)
+    ratings = {}
+    if quarter is not None:
+        returns = (
+            Return.objects.filter(period__plan_year=plan_year, period__number=quarter.number)
+            .received()
+            .exclude(agency_rating="")
+            .only("indicator_id", "agency_id", "state", "agency_rating")
+        )
+        rated = rate_quarter(
+            indicators, quarter, partnership_id=plan_year.partnership_id, returns=returns, today=today
+        )
+        ratings = rated.indicators
+    for indicator in indicators:
+        indicator.latest_rating = ratings.get(indicator.pk)
+    return priorities, quarter
+
+
+@login_required
+def current_plan(request: HttpRequest) -> HttpResponse:
+    latest = PlanYear.objects.order_by("-start_year", "pk").first()
+    if latest is None:
+        return render(request, "reporting/no_plan.html")
+    return redirect("plan_year", plan_year_id=latest.pk)
+
+
+@login_required
+def plan(request: HttpRequest, plan_year_id: int) -> HttpResponse:
+    # The plan is public within the partnership: every signed-in user may read all of it.
+    # One query for the plan year, its partnership's other years and its latest opened quarter.
+    years = list(
+        with_latest_quarter(PlanYear.objects.filter(partnership__plan_years=plan_year_id)).select_related(
+            "partnership"
+        )
+    )
+    plan_year = next((year for year in years if year.pk == plan_year_id), None)
+    if plan_year is None:
+        raise Http404("No such plan year.")
+    priorities, quarter = load_plan_with_ratings(plan_year, today=timezone.localdate())
+    context = {
+        "plan_year": plan_year,
+        "priorities": priorities,
+        "quarter": quarter,
+        "other_years": [year for year in years if year.pk != plan_year_id],
+        # The header names this plan's partnership; saying so spares the context processor's query.
+        "partnership_name": plan_year.partnership.name,
+    }
+    return render(request, "reporting/plan.html", context)

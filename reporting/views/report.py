@@ -1,0 +1,116 @@
+"""The quarterly SEG report: for coordinators and SEG viewers; officers get a 403."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from csp import roles
+from csp.htmx import render_page
+from csp.roles import coordinator_required, report_reader_required
+from reporting import exports
+from reporting.builder import build_quarterly_report
+from reporting.forms import IssueForm
+from reporting.models import IssuedReport, RenderState
+from reporting.services import IssueError, issue_report, request_pdf
+from returns.models import ReportingPeriod
+from returns.periods import period_or_current
+
+
+@report_reader_required
+@require_GET
+def report_index(request: HttpRequest) -> HttpResponse:
+    periods = ReportingPeriod.objects.select_related("plan_year__partnership").order_by(
+        "plan_year__partnership__name", "-plan_year__start_year", "-number"
+    )
+    return render(request, "reporting/report_index.html", {"periods": periods})
+
+
+@report_reader_required
+@require_GET
+def report_page(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = period_or_current(period_id)
+    report = build_quarterly_report(period, today=timezone.localdate())
+    is_coordinator = roles.is_coordinator(request.user)
+    context = {
+        "period": period,
+        "report": report,
+        "is_coordinator": is_coordinator,
+        "issued": period.issued_reports.all(),
+        "issue_form": IssueForm(initial={"fingerprint": report.fingerprint}) if is_coordinator else None,
+        "actions_template": "reporting/includes/report_actions.html",
+    }
+    return render(request, "reporting/report_page.html", context)
+
+
+@report_reader_required
+@require_GET
+def report_pdf(request: HttpRequest, period_id: int) -> HttpResponse:
+    """The PDF when it is ready; otherwise a page that shows progress (and polls, with htmx)."""
+    period = period_or_current(period_id)
+    report = build_quarterly_report(period, today=timezone.localdate())
+    render_ = request_pdf(period, report, retry=request.GET.get("retry") == "1")
+    if render_.is_ready and not request.htmx:
+        return _pdf_response(render_.file, f"seg-report-{period.code}.pdf")
+    context = {
+        "period": period,
+        "report": report,
+        "render": render_,
+        "states": RenderState,
+    }
+    return render_page(request, "reporting/pdf_status.html", "status", context)
+
+
+@report_reader_required
+@require_GET
+def report_figures(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
+    period = period_or_current(period_id)
+    report = build_quarterly_report(period, today=timezone.localdate())
+    filename = f"seg-figures-{period.code}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.figures_csv(report), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.figures_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("Figures download as csv or xlsx.")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@coordinator_required
+@require_POST
+def report_issue(request: HttpRequest, period_id: int) -> HttpResponse:
+    period = period_or_current(period_id)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The report could not be issued: open it again and retry.")
+        return redirect("report", period_id=period.pk)
+    try:
+        issued = issue_report(
+            period, request.user, today=timezone.localdate(), fingerprint=form.cleaned_data["fingerprint"]
+        )
+    except IssueError as refused:
+        messages.error(request, str(refused))
+    else:
+        draft = " It is marked DRAFT because some returns are not yet approved." if issued.was_draft else ""
+        messages.success(request, f"The report for {period.quarter.short_label} has been issued.{draft}")
+    return redirect("report", period_id=period.pk)
+
+
+@report_reader_required
+@require_GET
+def issued_report(request: HttpRequest, issued_id: int) -> HttpResponse:
+    issued = get_object_or_404(IssuedReport.objects.select_related("period__plan_year"), pk=issued_id)
+    return _pdf_response(issued.file, issued.filename)
+
+
+def _pdf_response(stored, filename: str) -> HttpResponse:
+    # A report's PDF is a few hundred kilobytes: read whole, it is a plain response like every other.
+    with stored.open("rb") as pdf:
+        response = HttpResponse(pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,162 @@
+"""From stored figures to computed ones and ratings: the one place that reads figures for the calculations.
+
+The return page, the plan page, the PDF and the exports all come through here, so they count the same
+figures and rate the same way: imported history, and figures from returns received (submitted or
+approved; a draft is the agency's own until submitted). Measure codes are stable across plan years, so a
+measure's past is found by its code within the partnership, whichever plan year's measure the figures were
+first entered against.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from indicators.calculations import Figures, Observation, compute_figures
+from indicators.kinds import Rag
+from indicators.models import Indicator, Measure
+from indicators.quarters import Quarter
+from indicators.ratings import IndicatorRating, indicator_rating
+from returns.models import Figure, Return, ReturnState
+
+HISTORY_QUARTERS = 8
+"""Quarters before the reporting quarter that comparisons and charts need (rolling year against the
+previous rolling year looks back seven)."""
+
+Observations = dict[str, dict[Quarter, Observation]]
+
+
+def observations_for(
+    measures: Iterable[Measure],
+    quarter: Quarter,
+    *,
+    partnership_id: int,
+    include_draft_of: Return | None = None,
+) -> Observations:
+    """Each measure code's observations for the quarter and the eight before it, in one query.
+
+    `include_draft_of` counts one return's figures whatever its state: the officer editing it sees the
+    comparisons for what they typed.
+    """
+    codes = {m.code for m in measures}
+    window = quarter.last_n(HISTORY_QUARTERS + 1)
+    counted = Q(ret__isnull=True) | Q(ret__state__in=ReturnState.received())
+    if include_draft_of is not None:
+        counted |= Q(ret=include_draft_of)
+    in_window = Q()
+    for year in {q.year for q in window}:
+        numbers = [q.number for q in window if q.year == year]
+        in_window |= Q(year=year, number__in=numbers)
+    rows = (
+        Figure.objects.filter(counted, in_window, measure__code__in=codes)
+        .filter(measure__indicator__priority__plan_year__partnership_id=partnership_id)
+        .values_list(
+            "measure__code",
+            "year",
+            "number",
+            "value",
+            "numerator",
+            "denominator",
+            "status",
+            "ret_id",
+            "measure__indicator__priority__plan_year__start_year",
+        )
+    )
+    chosen: dict[tuple[str, Quarter], tuple] = {}
+    for code, year, number, value, numerator, denominator, status, ret_id, plan_start in rows:
+        key = (code, Quarter(year, number))
+        # Two plan years' measures may both hold a quarter: prefer a return over history, then the plan
+        # year that contains the quarter.
+        rank = (ret_id is not None, plan_start == year)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, Observation(value, numerator, denominator, status or None))
+    result: Observations = defaultdict(dict)
+    for (code, q), (_, observation) in chosen.items():
+        result[code][q] = observation
+    return result
+
+
+def own_ratings(returns: Iterable[Return]) -> dict[tuple[int, int], Rag]:
+    """The rating each agency gave each indicator, by (indicator id, agency id), from returns received."""
+    return {
+        (ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)
+        for ret in returns
+        if ret.is_received and ret.agency_rating
+    }
+
+
+def figures_for(
+    measures: Iterable[Measure],
+    quarter: Quarter,
+    *,
+    partnership_id: int,
+    today: date,
+    given: dict[tuple[int, int], Rag],
+    include_draft_of: Return | None = None,
+) -> tuple[Observations, dict[int, Figures]]:
+    """Each measure's figures in `quarter` (by measure id), and the observations they came from.
+
+    `given` holds the ratings agencies gave, by (indicator id, agency id) (`own_ratings`): where no target
+    decides a measure's rating, its supplier's rating for the indicator stands.
+    """
+    measures = list(measures)
+    observations = observations_for(
+        measures, quarter, partnership_id=partnership_id, include_draft_of=include_draft_of
+    )
+    computed = {
+        m.pk: compute_figures(
+            m.spec,
+            observations.get(m.code, {}),
+            quarter,
+            today=today,
+            agency_rating=given.get((m.indicator_id, m.supplier_id)),
+        )
+        for m in measures
+    }
+    return observations, computed
+
+
+@dataclass(frozen=True)
+class QuarterRatings:
+    """A quarter's figures and ratings for a set of indicators: what the plan page and the report print."""
+
+    observations: Observations
+    """By measure code: the quarters that the figures and charts were worked out from."""
+    measures: dict[int, Figures]
+    """By measure id."""
+    indicators: dict[int, IndicatorRating]
+    """By indicator id."""
+
+
+def rate_quarter(
+    indicators: Iterable[Indicator],
+    quarter: Quarter,
+    *,
+    partnership_id: int,
+    returns: Iterable[Return],
+    today: date,
+) -> QuarterRatings:
+    """Every measure's figures and every indicator's rating in `quarter`, in one query of figures.
+
+    `returns` are the quarter's returns for these indicators, in any state (only those received count).
+    An indicator's rating is rolled up from its measures' by `indicators.ratings.indicator_rating`.
+    Expects each indicator's measures prefetched (`themes.plan.load_plan` does).
+    """
+    indicators = list(indicators)
+    given = own_ratings(returns)
+    by_indicator: dict[int, list[Rag]] = defaultdict(list)
+    for (indicator_id, _), rating in given.items():
+        by_indicator[indicator_id].append(rating)
+    measures = [measure for indicator in indicators for measure in indicator.measures.all()]
+    observations, computed = figures_for(
+        measures, quarter, partnership_id=partnership_id, today=today, given=given
+    )
+    ratings = {
+        indicator.pk: indicator_rating(
+            (computed[m.pk].rag for m in indicator.measures.all()), by_indicator[indicator.pk]
+        )
+        for indicator in indicators
+    }
+    return QuarterRatings(observations, computed, ratings)

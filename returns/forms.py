@@ -1,0 +1,131 @@
+"""The return form: one input per measure the agency supplies (`indicators.fields`), the update, the
+escalation and, where no target decides, the agency's own rating."""
+
+from decimal import Decimal
+
+from django import forms
+
+from csp.spreadsheets import plain_number
+from indicators.fields import fields_for, measure_field_names
+from indicators.kinds import Aggregation, Rag, Unit
+from indicators.models import Measure
+from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH
+from returns.workflow import ReturnContent
+
+
+class ReturnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    nothing_to_report = forms.BooleanField(
+        label="Nothing to report this quarter",
+        required=False,
+        help_text="Tick this if there are no figures or updates for this indicator this quarter.",
+    )
+    commentary = forms.CharField(
+        label="Update for the SEG",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Needed before you submit. Plain text, up to {COMMENTARY_MAX_LENGTH:,} characters. "
+        "Say what the figures mean, what has been done and what happens next.",
+    )
+    escalation = forms.CharField(
+        label="Points to escalate to the SEG",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anything the Strategic Executive Group needs to act on. "
+        f"Up to {ESCALATION_MAX_LENGTH:,} characters.",
+    )
+    agency_rating = forms.ChoiceField(
+        label="Your rating for this quarter",
+        required=False,
+        choices=[(c.value, c.label) for c in Rag if c != Rag.NO_RATING],
+        widget=forms.RadioSelect,
+        help_text="No target decides this indicator's rating, so your agency rates it. "
+        "Explain a red or amber rating in the update.",
+    )
+
+    def __init__(self, *args, measures: list[Measure], rating_applies: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        if not rating_applies:
+            del self.fields["agency_rating"]
+        for measure in measures:
+            self.fields.update(fields_for(measure))
+        # Needed to submit but not to save a draft: no "(optional)" beside them.
+        for name, field in self.fields.items():
+            if name == "commentary" or name.startswith("m"):
+                field.needed_to_submit = True
+
+    def _limit(self, name: str, limit: int) -> str:
+        text = self.cleaned_data.get(name, "")
+        if len(text) > limit:
+            label = self.fields[name].label
+            self.add_error(name, f"{label} must be {limit:,} characters or fewer: it is {len(text):,}.")
+        return text
+
+    def clean_commentary(self) -> str:
+        return self._limit("commentary", COMMENTARY_MAX_LENGTH)
+
+    def clean_escalation(self) -> str:
+        return self._limit("escalation", ESCALATION_MAX_LENGTH)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agency_rating") in (Rag.RED, Rag.AMBER) and not (data.get("commentary") or "").strip():
+            self.add_error("commentary", "Explain the red or amber rating in the update for the SEG.")
+        for measure in self.measures:
+            if measure.aggregation != Aggregation.RATIO:
+                continue
+            top, bottom = data.get(f"m{measure.pk}_numerator"), data.get(f"m{measure.pk}_denominator")
+            name = f"m{measure.pk}_denominator"
+            if (top is None) != (bottom is None) and name not in self.errors:
+                self.add_error(name, f"Enter both the numerator and the denominator for {measure.name}.")
+            elif top is not None and bottom is not None:
+                if bottom == 0 and top > 0:
+                    self.add_error(
+                        name, f"The denominator for {measure.name} cannot be 0 when the numerator is not."
+                    )
+                elif measure.unit == Unit.PERCENTAGE and top > bottom:
+                    self.add_error(
+                        name,
+                        f"The numerator for {measure.name} cannot be more than its denominator ({bottom:,}).",
+                    )
+        return data
+
+    def content(self) -> ReturnContent:
+        data = self.cleaned_data
+        figures = {}
+        for measure in self.measures:
+            values = {}
+            for name in measure_field_names(measure):
+                value = data.get(name)
+                values[name.rsplit("_", 1)[1]] = None if value == "" else value  # 0 is a figure, "" is not
+            figures[measure.pk] = values
+        return ReturnContent(
+            commentary=data.get("commentary", ""),
+            escalation=data.get("escalation", ""),
+            agency_rating=data.get("agency_rating", ""),
+            nothing_to_report=data.get("nothing_to_report", False),
+            figures=figures,
+        )
+
+
+def initial_for(ret, figures) -> dict:
+    """The form's starting values from a saved return and its figures."""
+    initial = {
+        "version": ret.version,
+        "nothing_to_report": ret.nothing_to_report,
+        "commentary": ret.commentary,
+        "escalation": ret.escalation,
+        "agency_rating": ret.agency_rating,
+    }
+    for figure in figures:
+        prefix = f"m{figure.measure_id}_"
+        initial[prefix + "value"] = _plain_or_blank(figure.value)
+        initial[prefix + "numerator"] = _plain_or_blank(figure.numerator)
+        initial[prefix + "denominator"] = _plain_or_blank(figure.denominator)
+        initial[prefix + "status"] = figure.status
+    return initial
+
+
+def _plain_or_blank(number: Decimal | None) -> str:
+    return "" if number is None else plain_number(number)

@@ -1,0 +1,174 @@
+"""The emails the app sends: reminders, a return sent back, an agency's returns all in.
+
+Plain text, short, one email per person, each with a link straight to where the work is. Links are
+absolute (settings.CSP_SITE_URL), because emails are sent outside any request, often by cron.
+
+The workflow calls these after its transaction commits (`transaction.on_commit` in returns.workflow),
+so nobody is emailed about a change that was rolled back.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from itertools import groupby
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from csp import roles
+from csp.models import Agency, Membership
+from indicators.formatting import format_date
+from returns.models import NotificationPreference, ReminderKind, ReportingPeriod, Return, ReturnState
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.CSP_SITE_URL}{path}"
+
+
+def returns_url(period: ReportingPeriod) -> str:
+    """The officer's list of their returns for the period: where every reminder sends them."""
+    return absolute_url(f"{reverse('home')}?period={period.pk}")
+
+
+def greeting_name(user) -> str:
+    return user.get_short_name() or user.get_username()
+
+
+def reachable(users: Iterable) -> list:
+    """Active users with an email address, each once, in a stable order."""
+    seen: dict[int, object] = {}
+    for user in users:
+        if user.is_active and user.email and user.pk not in seen:
+            seen[user.pk] = user
+    return [seen[pk] for pk in sorted(seen)]
+
+
+def officers_of(agency_ids: Iterable[int]) -> list:
+    memberships = Membership.objects.filter(agency_id__in=list(agency_ids)).select_related("user")
+    return reachable(m.user for m in memberships)
+
+
+def _message(user, subject: str, template: str, context: dict) -> EmailMessage:
+    body = render_to_string(template, {"name": greeting_name(user), **context})
+    # A subject is one line: a newline in one would be refused by the mail library.
+    return EmailMessage(" ".join(subject.split()), body, None, [user.email])
+
+
+def _send(messages: Sequence[EmailMessage]) -> int:
+    if not messages:
+        return 0
+    return mailers.default.send_messages(list(messages)) or 0
+
+
+# --- Reminders ----------------------------------------------------------------------------------------
+
+
+def reminder_subject(period: ReportingPeriod, kind: str, count: int, *, late: bool) -> str:
+    returns = "1 return" if count == 1 else f"{count} returns"
+    quarter = period.quarter.short_label
+    deadline = format_date(period.deadline)
+    if late:
+        return f"Late: {returns} for {quarter} {'was' if count == 1 else 'were'} due on {deadline}"
+    if kind == ReminderKind.BY_COORDINATOR:
+        return f"Reminder from the CSP coordinator: {returns} for {quarter} due by {deadline}"
+    return f"Reminder: {returns} for {quarter} due by {deadline}"
+
+
+def reminder_message(user, period: ReportingPeriod, returns: Sequence[Return], kind: str, today: date):
+    """One officer's reminder, listing every return of theirs still outstanding, grouped by agency."""
+    late = period.is_past_deadline(today)
+    ordered = sorted(
+        returns,
+        key=lambda r: (r.agency.name, r.indicator.priority.order, r.indicator.order, r.indicator.code),
+    )
+    groups = [(agency, list(items)) for agency, items in groupby(ordered, key=lambda r: r.agency)]
+    context = {
+        "period": period,
+        "kind": kind,
+        "late": late,
+        "days_left": (period.deadline - today).days,
+        "groups": groups,
+        "count": len(returns),
+        "link": returns_url(period),
+        "partnership": period.plan_year.partnership.name,
+    }
+    subject = reminder_subject(period, kind, len(returns), late=late)
+    return _message(user, subject, "emails/reminder.txt", context)
+
+
+def send_reminder(user, period: ReportingPeriod, returns: Sequence[Return], kind: str, today: date) -> None:
+    _send([reminder_message(user, period, returns, kind, today)])
+
+
+# --- The workflow's notifications ---------------------------------------------------------------------
+
+
+def email_sent_back(return_id: int) -> int:
+    """Tell the agency's officers that a return was sent back, and why. Returns how many were emailed."""
+    ret = (
+        Return.objects.select_related("period__plan_year__partnership", "indicator", "agency")
+        .filter(pk=return_id, state=ReturnState.RETURNED)
+        .first()
+    )
+    if ret is None:  # changed again before this ran: nothing true to say
+        return 0
+    context = {
+        "ret": ret,
+        "period": ret.period,
+        "link": absolute_url(reverse("return", args=[ret.pk])),
+        "partnership": ret.period.plan_year.partnership.name,
+    }
+    subject = f"Sent back: {ret.indicator.code} for {ret.period.quarter.short_label}"
+    messages = [
+        _message(user, subject, "emails/sent_back.txt", context) for user in officers_of([ret.agency_id])
+    ]
+    sent = _send(messages)
+    logger.info("Emailed %s officer(s) that return %s was sent back", sent, ret.pk)
+    return sent
+
+
+def email_if_agency_complete(period_id: int, agency_id: int) -> int:
+    """Tell coordinators who asked that an agency has now submitted every return it owes for a period."""
+    states = dict(
+        Return.objects.filter(period_id=period_id, agency_id=agency_id)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if not states or any(states.get(state) for state in ReturnState.outstanding()):
+        return 0
+    recipients = reachable(
+        pref.user
+        for pref in NotificationPreference.objects.filter(agency_complete=True).select_related("user")
+        if roles.is_coordinator(pref.user)
+    )
+    if not recipients:
+        return 0
+    period = ReportingPeriod.objects.select_related("plan_year__partnership").get(pk=period_id)
+    agency = Agency.objects.get(pk=agency_id)
+    context = {
+        "agency": agency,
+        "period": period,
+        "total": sum(states.values()),
+        "to_review": states.get(ReturnState.SUBMITTED, 0),
+        "link": absolute_url(reverse("review_queue", args=[period.pk])),
+        "partnership": period.plan_year.partnership.name,
+    }
+    subject = f"{agency.name} has submitted all its returns for {period.quarter.short_label}"
+    return _send([_message(user, subject, "emails/agency_complete.txt", context) for user in recipients])
+
+
+def set_agency_complete_preference(user, wanted: bool) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"agency_complete": wanted}
+    )
+    return preference
+
+
+def wants_agency_complete(user) -> bool:
+    return NotificationPreference.objects.filter(user=user, agency_complete=True).exists()

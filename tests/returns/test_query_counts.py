@@ -1,0 +1,42 @@
+"""The officer's pages make the same number of queries whatever the size of the plan."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from returns.periods import create_missing_returns
+from tests import factories
+
+
+def grow(plan, times: int) -> None:
+    """Add `times` more indicators, each with two measures, answered by the officer's agency."""
+    for n in range(times):
+        indicator = factories.IndicatorFactory(
+            priority=plan.priority, code=f"GROW-{n:03d}", agencies=[plan.ours]
+        )
+        factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
+        factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
+    create_missing_returns(plan.period)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "return"])
+def test_officer_pages_do_not_grow_with_the_plan(client, officer, plan, page):
+    client.force_login(officer)
+    url = reverse("home") if page == "home" else reverse("return", args=[plan.ret.pk])
+    count_queries(client, url)  # warm per-process caches (content types, sessions)
+    small = count_queries(client, url)
+
+    grow(plan, 40)
+    large = count_queries(client, url)
+
+    assert large == small
+    # Each request also saves the session (idle expiry needs SESSION_SAVE_EVERY_REQUEST).
+    assert small <= {"home": 10, "return": 18}[page]

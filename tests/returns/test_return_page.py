@@ -1,0 +1,262 @@
+"""The return page, as officers use it: with htmx and without, good input and bad."""
+
+import pytest
+from django.urls import reverse
+
+from returns.models import Figure, Return, ReturnState
+
+
+def form_data(plan, ret, **overrides):
+    data = {
+        "version": ret.version,
+        f"m{plan.count.pk}_value": "120",
+        f"m{plan.percentage.pk}_value": "81.5",
+        f"m{plan.ratio.pk}_numerator": "30",
+        f"m{plan.ratio.pk}_denominator": "45",
+        f"m{plan.milestone.pk}_status": "in_progress",
+        "commentary": "Incidents fell after the new patrol pattern.",
+        "escalation": "",
+        "agency_rating": "",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def url(plan):
+    return reverse("return", args=[plan.ret.pk])
+
+
+def test_officer_sees_the_indicator_target_and_one_input_per_measure(client, officer, plan, url):
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    assert plan.indicator.text in page
+    assert "Target: 63%." in page
+    for name in (f"m{plan.count.pk}_value", f"m{plan.ratio.pk}_numerator", f"m{plan.ratio.pk}_denominator"):
+        assert f'name="{name}"' in page
+    assert f'name="m{plan.milestone.pk}_status" value="complete"' in page
+    assert "Nothing to report this quarter" in page
+    assert 'hx-history="false"' in page
+
+
+def test_plain_post_saves_a_draft_and_redirects(client, officer, plan, url):
+    client.force_login(officer)
+
+    response = client.post(url, form_data(plan, plan.ret))
+
+    assert response.status_code == 302
+    plan.ret.refresh_from_db()
+    assert plan.ret.state == ReturnState.DRAFT
+    assert Figure.objects.get(ret=plan.ret, measure=plan.count).value == 120
+    assert "Draft saved at" in client.get(url).content.decode()
+
+
+def test_htmx_save_returns_the_form_partial_saying_when(client, officer, plan, url):
+    client.force_login(officer)
+
+    response = client.post(url, form_data(plan, plan.ret), headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="return-form"' in body and "Draft saved at" in body
+    assert 'name="version" value="2"' in body
+
+
+def test_htmx_submit_redirects_the_browser_to_the_returns_list(client, officer, plan, url):
+    client.force_login(officer)
+
+    response = client.post(url, form_data(plan, plan.ret, action="submit"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("home"))
+    plan.ret.refresh_from_db()
+    assert plan.ret.state == ReturnState.SUBMITTED
+
+
+def test_submit_asks_for_confirmation(client, officer, plan, url):
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    assert 'hx-confirm="Submit this return' in page
+
+
+BAD_INPUT = [
+    ("count", "value", "twelve", "Enter incidents as a number, like 42."),
+    ("count", "value", "-3", "Incidents cannot be negative."),
+    ("count", "value", "4.5", "Enter incidents as a whole number, like 42."),
+    ("count", "value", "1000000000000000", "Incidents must be 1,000,000,000 or fewer: check the figure."),
+    ("percentage", "value", "101", "Satisfaction must be 100% or less."),
+    ("percentage", "value", "abc", "Enter satisfaction as a number, like 42."),
+    (
+        "ratio",
+        "denominator",
+        "20",
+        "The numerator for Completion rate cannot be more than its denominator (20).",
+    ),
+    ("ratio", "denominator", "", "Enter both the numerator and the denominator for Completion rate."),
+]
+
+
+@pytest.mark.parametrize(("measure", "part", "typed", "message"), BAD_INPUT)
+def test_bad_input_gets_a_clear_message_and_nothing_is_saved(
+    client, officer, plan, url, measure, part, typed, message
+):
+    client.force_login(officer)
+    name = f"m{getattr(plan, measure).pk}_{part}"
+
+    response = client.post(url, form_data(plan, plan.ret, **{name: typed}))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert message in page
+    assert f'value="{typed}"' in page or typed == ""  # what was typed is kept
+    assert not Figure.objects.filter(ret=plan.ret).exists()
+    assert Return.objects.get(pk=plan.ret.pk).version == 1
+
+
+def test_over_long_commentary_is_refused_and_kept(client, officer, plan, url):
+    client.force_login(officer)
+    essay = "Patrols. " * 500 + "End"
+
+    page = client.post(url, form_data(plan, plan.ret, commentary=essay)).content.decode()
+
+    assert "Update for the SEG must be 4,000 characters or fewer: it is 4,503." in page
+    assert essay.strip() in page
+    assert Return.objects.get(pk=plan.ret.pk).commentary == ""
+
+
+def test_thousands_separators_are_accepted(client, officer, plan, url):
+    client.force_login(officer)
+
+    client.post(url, form_data(plan, plan.ret, **{f"m{plan.count.pk}_value": "1,416"}))
+
+    assert Figure.objects.get(ret=plan.ret, measure=plan.count).value == 1416
+
+
+def test_red_rating_needs_commentary(client, officer, plan):
+    # SAFE-02's only measure is comparison-only, so its agency rates it.
+    other = plan.other_ret
+    from tests.factories import officer_of
+
+    fire_officer = officer_of(plan.theirs, username="fire")
+    client.force_login(fire_officer)
+    url = reverse("return", args=[other.pk])
+    measure = plan.other_indicator.measures.get()
+
+    page = client.post(
+        url,
+        {
+            "version": 1,
+            f"m{measure.pk}_value": "4",
+            "agency_rating": "red",
+            "commentary": "",
+            "action": "save",
+        },
+    ).content.decode()
+
+    assert "Explain the red or amber rating in the update for the SEG." in page
+
+
+def test_field_is_validated_on_blur_with_a_partial(client, officer, plan, url):
+    client.force_login(officer)
+    name = f"m{plan.count.pk}_value"
+
+    response = client.post(
+        url, form_data(plan, plan.ret, **{name: "-1", "_validate": name}), headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert f'id="group-{name}"' in body
+    assert "Incidents cannot be negative." in body
+    assert not Figure.objects.filter(ret=plan.ret).exists()
+
+
+def test_markup_in_commentary_comes_back_escaped(client, officer, plan, url):
+    client.force_login(officer)
+    script = '<script>alert("x")</script><b>bold</b>'
+
+    client.post(url, form_data(plan, plan.ret, commentary=script))
+    page = client.get(url).content.decode()
+
+    assert script not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_a_stale_save_is_refused_and_shows_the_newer_version_keeping_what_was_typed(
+    client, officer, plan, url
+):
+    client.force_login(officer)
+    client.post(url, form_data(plan, plan.ret, commentary="Saved first by a colleague"))
+
+    response = client.post(
+        url, form_data(plan, plan.ret, commentary="Typed on an old page"), headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert "Someone else saved this return while you were editing it." in body
+    assert "Saved first by a colleague" in body  # the newer version is shown
+    assert "Typed on an old page" in body  # and nothing typed is thrown away
+    assert 'name="version" value="2"' in body  # so saving again applies it on purpose
+    assert Return.objects.get(pk=plan.ret.pk).commentary == "Saved first by a colleague"
+
+
+def test_a_submitted_return_shows_read_only(client, officer, plan, url):
+    client.force_login(officer)
+    client.post(url, form_data(plan, plan.ret, action="submit"))
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url, form_data(plan, Return.objects.get(pk=plan.ret.pk), commentary="Sneaky change")
+    )
+
+    assert "What was returned" in page and "Save draft" not in page
+    assert response.status_code == 302
+    assert Return.objects.get(pk=plan.ret.pk).commentary == "Incidents fell after the new patrol pattern."
+
+
+def test_history_records_each_change_with_user_and_time(client, officer, coordinator, plan, url):
+    client.force_login(officer)
+    client.post(url, form_data(plan, plan.ret))
+    client.post(
+        url, form_data(plan, Return.objects.get(pk=plan.ret.pk), **{f"m{plan.count.pk}_value": "125"})
+    )
+    client.post(url, form_data(plan, Return.objects.get(pk=plan.ret.pk), action="submit"))
+    client.force_login(coordinator)
+    client.post(reverse("review", args=[plan.ret.pk]), {"decision": "send_back", "reason": "Check the count"})
+
+    page = client.get(reverse("return_history", args=[plan.ret.pk])).content.decode()
+
+    assert ">Incidents<" in page and ">120<" in page and ">125<" in page
+    assert "Policy adopted: status" in page and "In progress" in page
+    assert "Submitted" in page and "Sent back: Check the count" in page
+    assert "officer" in page and "coordinator" in page
+    history = list(Return.objects.get(pk=plan.ret.pk).history.all())
+    assert all(record.history_user is not None and record.history_date for record in history[:-1])
+
+
+def test_htmx_post_to_a_locked_return_reloads_the_page_instead_of_swapping_it(client, officer, plan, url):
+    client.force_login(officer)
+    client.post(url, form_data(plan, plan.ret, action="submit"))
+
+    response = client.post(url, form_data(plan, plan.ret), headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == url
+
+
+def test_markup_in_a_measures_caveats_is_shown_as_text(client, officer, plan, url):
+    # Caveats come from the admin and from uploaded plan workbooks: never trusted as HTML.
+    type(plan.count).objects.filter(pk=plan.count.pk).update(caveats='<img src=x id="pwn"> Police count')
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    assert 'id="pwn"' not in page
+    assert "&lt;img src=x id=&quot;pwn&quot;&gt; Police count" in page
