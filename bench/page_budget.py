@@ -136,34 +136,27 @@ def fill_open_quarter(period, target) -> None:
     """The open quarter mid-way: about half submitted or approved, some drafts, the rest not started."""
     from django.contrib.auth import get_user_model
 
-    from indicators.demo import demo_observation
-    from returns.models import Return
-    from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
+    from returns.demo import complete
+    from returns.models import Return, ReturnState
 
     coordinator = get_user_model().objects.get(username="coordinator")
     rng = random.Random("page-budget")  # noqa: S311 (demo data)
-    quarter = period.quarter
-    for ret in (
-        Return.objects.filter(period=period).exclude(pk=target.pk).select_related("agency", "indicator")
-    ):
+    returns = Return.objects.filter(period=period).exclude(pk=target.pk)
+    for ret in returns.select_related("period__plan_year", "agency", "indicator"):
         roll = rng.random()
         if roll < 0.3:
             continue
-        measures = list(supplied_measures(ret))
-        content = ReturnContent(
-            commentary="Delivery is on track; figures as reported for the quarter.",
-            escalation="Funding ends in March: the SEG is asked to consider continuation."
-            if roll > 0.97
-            else "",
-            agency_rating="" if any(m.target_decides_rating for m in measures) else "green",
-            figures={m.pk: demo_observation(m, quarter) for m in measures},
+        up_to = (
+            ReturnState.DRAFT
+            if roll < 0.5
+            else ReturnState.SUBMITTED
+            if roll >= 0.75
+            else ReturnState.APPROVED
         )
-        ret = save_draft(ret, coordinator, content, version=ret.version)
-        if roll < 0.5:
-            continue
-        ret = submit_return(ret, coordinator, version=ret.version)
-        if roll < 0.75:
-            approve_return(ret, coordinator)
+        escalation = (
+            "Funding ends in March: the SEG is asked to consider continuation." if roll > 0.97 else ""
+        )
+        complete(ret, coordinator, up_to=up_to, escalation=escalation)
 
 
 def set_up(factor: int, password: str) -> None:

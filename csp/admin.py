@@ -7,6 +7,24 @@ from csp.resources import AgencyResource
 from csp.spreadsheets import SpreadsheetAdmin
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through the app's own services (or never): look, do not touch."""
+
+    allow_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allow_delete and super().has_delete_permission(request, obj)
+
+
 class PlanYearInline(admin.TabularInline):
     model = PlanYear
     extra = 0

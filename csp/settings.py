@@ -251,15 +251,15 @@ TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 # people use to reach the app (emails are sent outside any request, so it cannot be worked out).
 
 
-def _env_days(name: str, default: int) -> int:
+def env_days(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip() or str(default)
     if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 60:
         raise ImproperlyConfigured(f"{name} must be a whole number of days from 0 to 60, not {raw!r}")
     return int(raw)
 
 
-CSP_REMINDER_DAYS_BEFORE = _env_days("CSP_REMINDER_DAYS_BEFORE", 5)
-CSP_LATE_REMINDER_DAYS_AFTER = _env_days("CSP_LATE_REMINDER_DAYS_AFTER", 1)
+CSP_REMINDER_DAYS_BEFORE = env_days("CSP_REMINDER_DAYS_BEFORE", 5)
+CSP_LATE_REMINDER_DAYS_AFTER = env_days("CSP_LATE_REMINDER_DAYS_AFTER", 1)
 if CSP_LATE_REMINDER_DAYS_AFTER < 1:
     raise ImproperlyConfigured(
         "CSP_LATE_REMINDER_DAYS_AFTER must be at least 1: on the deadline day it is not late"

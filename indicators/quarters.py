@@ -119,10 +119,6 @@ class Quarter:
         return self.year + 1 if self.number == 4 else self.year
 
     @property
-    def start_date(self) -> date:
-        return date(self.calendar_year, _MONTHS[self.number - 1][0], 1)
-
-    @property
     def end_date(self) -> date:
         _, last_month, last_day = _MONTHS[self.number - 1]
         return date(self.calendar_year, last_month, last_day)
@@ -134,9 +130,6 @@ class Quarter:
 
     def previous(self) -> Self:
         return self.shifted(-1)
-
-    def next(self) -> Self:
-        return self.shifted(1)
 
     def same_quarter_last_year(self) -> Self:
         return self.shifted(-4)

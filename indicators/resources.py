@@ -24,36 +24,22 @@ def _plan_filter(row, prefix: str) -> dict[str, object]:
     return {f"{prefix}partnership__slug": partnership, f"{prefix}start_year": int(year)}
 
 
-class PriorityWidget(ForeignKeyWidget):
-    """A priority by its code, within the row's plan year."""
+class CodeWidget(ForeignKeyWidget):
+    """A plan item by its code, within the row's plan year (`plan_year_path` leads there from the item)."""
 
-    def __init__(self) -> None:
-        super().__init__(Priority, field="code")
+    def __init__(self, model, plan_year_path: str) -> None:
+        super().__init__(model, field="code")
+        self.plan_year_path = plan_year_path
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return Priority.objects.filter(**_plan_filter(row, "plan_year__"))
+        return self.model.objects.filter(**_plan_filter(row, f"{self.plan_year_path}__"))
 
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
-        except Priority.DoesNotExist:
-            raise ValueError(f"No priority with the code {value!r} in this plan year.") from None
-
-
-class IndicatorWidget(ForeignKeyWidget):
-    """An indicator by its code, within the row's plan year."""
-
-    def __init__(self) -> None:
-        super().__init__(Indicator, field="code")
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return Indicator.objects.filter(**_plan_filter(row, "priority__plan_year__"))
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except Indicator.DoesNotExist:
-            raise ValueError(f"No indicator with the code {value!r} in this plan year.") from None
+        except self.model.DoesNotExist:
+            noun = self.model._meta.verbose_name
+            raise ValueError(f"No {noun} with the code {value!r} in this plan year.") from None
 
 
 class IndicatorResource(AllOrNothingResource):
@@ -63,7 +49,9 @@ class IndicatorResource(AllOrNothingResource):
     plan_year = fields.Field(
         attribute="priority__plan_year__start_year", column_name="plan_year", readonly=True
     )
-    priority = fields.Field(attribute="priority", column_name="priority", widget=PriorityWidget())
+    priority = fields.Field(
+        attribute="priority", column_name="priority", widget=CodeWidget(Priority, "plan_year")
+    )
     responsible_agencies = fields.Field(
         attribute="responsible_agencies", column_name="responsible_agencies", widget=AgenciesWidget()
     )
@@ -101,7 +89,9 @@ class MeasureResource(AllOrNothingResource):
     plan_year = fields.Field(
         attribute="indicator__priority__plan_year__start_year", column_name="plan_year", readonly=True
     )
-    indicator = fields.Field(attribute="indicator", column_name="indicator", widget=IndicatorWidget())
+    indicator = fields.Field(
+        attribute="indicator", column_name="indicator", widget=CodeWidget(Indicator, "priority__plan_year")
+    )
     supplier = fields.Field(attribute="supplier", column_name="supplier", widget=AgencyWidget())
 
     class Meta:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from csp.admin import ReadOnlyAdmin
 from csp.spreadsheets import SpreadsheetAdmin
 from indicators.quarters import Quarter
 from indicators.values import FigureValues, figure_value_problems
@@ -23,23 +24,13 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SimpleHistoryAdmin):
+class ReturnAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     """For looking things up; the workflow itself happens in the app, where every change is checked."""
 
     list_display = ("indicator", "agency", "period", "state", "updated_at")
     list_filter = ("period", "state", "agency")
     search_fields = ("indicator__code", "indicator__text", "commentary", "escalation")
     list_select_related = ("indicator", "agency", "period__plan_year")
-    readonly_fields = [f.name for f in Return._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a POST here with view permission alone (REVERT_DISABLED only

@@ -1,17 +1,19 @@
-"""Demo figures stored: eight quarters of history before a plan year, so every comparison has data.
+"""Demo data stored: eight quarters of history before a plan year, so every comparison has data, and
+returns completed through the workflow with demo figures, as `seed_demo` and the benchmarks need.
 
-The figures themselves come from `indicators.demo`; `seed_demo` fills the plan year's own quarters through
-returns.
+The figures themselves come from `indicators.demo`.
 """
 
 from simple_history.utils import bulk_create_with_history
 
 from csp.models import PlanYear
 from indicators.demo import demo_observation
+from indicators.kinds import Rag
 from indicators.models import Measure
 from indicators.quarters import Quarter
 from returns.figures import HISTORY_QUARTERS
-from returns.models import Figure
+from returns.models import Figure, Return, ReturnState
+from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
 
 
 def history_quarters(plan_year: PlanYear, through: Quarter | None = None) -> list[Quarter]:
@@ -61,3 +63,27 @@ def fill_demo_figures(plan_year: PlanYear, *, through: Quarter) -> int:
     ]
     bulk_create_with_history(new, Figure, default_change_reason="Demo history")
     return len(new)
+
+
+def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
+    """A plausible return: the agency's demo figures for the quarter, a short update, and where no target
+    decides the rating, the agency's own (green)."""
+    quarter = ret.period.quarter
+    measures = list(supplied_measures(ret))
+    return ReturnContent(
+        commentary=f"{ret.agency.display_name} update for {quarter.short_label}: "
+        "activity delivered as planned; figures as reported.",
+        escalation=escalation,
+        figures={m.pk: demo_observation(m, quarter) for m in measures},
+        agency_rating="" if any(m.target_decides_rating for m in measures) else Rag.GREEN.value,
+    )
+
+
+def complete(ret: Return, user, *, up_to: ReturnState = ReturnState.APPROVED, escalation: str = "") -> Return:
+    """Take a return through the workflow with its demo content, as the coordinator may on an agency's
+    behalf: saved as a draft, then submitted, then approved, stopping at `up_to`."""
+    ret = save_draft(ret, user, demo_content(ret, escalation=escalation), version=ret.version)
+    if up_to == ReturnState.DRAFT:
+        return ret
+    ret = submit_return(ret, user, version=ret.version)
+    return ret if up_to == ReturnState.SUBMITTED else approve_return(ret, user)

@@ -207,10 +207,6 @@ class Figure(models.Model):
     def quarter(self) -> Quarter:
         return Quarter(self.year, self.number)
 
-    @property
-    def is_history(self) -> bool:
-        return self.ret_id is None
-
     def observation(self) -> Observation:
         return Observation(
             value=self.value,

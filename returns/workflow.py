@@ -203,7 +203,7 @@ def reopen_return(ret: Return, user, reason: str) -> Return:
         raise WorkflowError("Say why the return is being re-opened: the reason is kept in its history.")
     with transaction.atomic():
         current = _locked(ret)
-        if current.state not in (ReturnState.SUBMITTED, ReturnState.APPROVED):
+        if not current.is_received:
             raise WorkflowError("Only a submitted or approved return can be re-opened.")
         current.state = ReturnState.RETURNED
         current.returned_reason = reason

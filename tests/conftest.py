@@ -2,6 +2,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from csp import roles
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
@@ -105,3 +107,16 @@ def coordinator(db):
 @pytest.fixture
 def viewer(db):
     return factories.make_user("viewer", roles.VIEWER)
+
+
+@pytest.fixture
+def count_queries(client):
+    """How many queries a GET of `url` makes, as the client's signed-in user (asserting it answers 200)."""
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    return count

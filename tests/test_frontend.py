@@ -115,10 +115,25 @@ def test_template_has_no_inline_script_or_event_handler(template):
     assert "javascript:" not in source.lower()
 
 
-@pytest.mark.parametrize("template", TEMPLATE_FILES, ids=lambda path: str(path.relative_to(TEMPLATES)))
-def test_every_static_file_a_template_names_exists(template):
-    for path in re.findall(r"{%\s*static\s+['\"]([^'\"]+)['\"]\s*%}", template.read_text()):
-        assert finders.find(path), f"{template.name} names missing static file {path}"
+STATIC_REFERENCES = [
+    (template, path)
+    for template in TEMPLATE_FILES
+    for path in re.findall(r"{%\s*static\s+['\"]([^'\"]+)['\"]\s*%}", template.read_text())
+]
+
+
+def test_the_pages_and_the_pdf_name_their_static_files():
+    named = {(template.name, path) for template, path in STATIC_REFERENCES}
+    assert {("base.html", "css/app.min.css"), ("base.html", "js/app.js")} <= named
+
+
+@pytest.mark.parametrize(
+    ("template", "path"),
+    STATIC_REFERENCES,
+    ids=lambda v: str(v.relative_to(TEMPLATES)) if isinstance(v, Path) else v,
+)
+def test_every_static_file_a_template_names_exists(template, path):
+    assert finders.find(path), f"{template.name} names missing static file {path}"
 
 
 @pytest.fixture

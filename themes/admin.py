@@ -6,41 +6,36 @@ from themes import admin_workbook
 from themes.models import Deliverable, KeyTheme, Priority
 
 
-class KeyThemeInline(admin.TabularInline):
+class ThemeChoiceInline(admin.TabularInline):
+    """An inline on a priority's page whose `theme_field` offers only that priority's key themes."""
+
+    theme_field = ""
+    top_level_only = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        priority_id = request.resolver_match and request.resolver_match.kwargs.get("object_id")
+        if db_field.name == self.theme_field and priority_id:
+            themes = KeyTheme.objects.filter(priority_id=priority_id)
+            kwargs["queryset"] = themes.filter(parent__isnull=True) if self.top_level_only else themes
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class KeyThemeInline(ThemeChoiceInline):
     model = KeyTheme
     extra = 0
     fields = ("order", "text", "parent")
     ordering = ("order",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (
-            db_field.name == "parent"
-            and request.resolver_match
-            and request.resolver_match.kwargs.get("object_id")
-        ):
-            kwargs["queryset"] = KeyTheme.objects.filter(
-                priority_id=request.resolver_match.kwargs["object_id"], parent__isnull=True
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    theme_field = "parent"
+    top_level_only = True  # themes nest one level
 
 
-class DeliverableInline(admin.TabularInline):
+class DeliverableInline(ThemeChoiceInline):
     model = Deliverable
     extra = 0
     fields = ("order", "text", "lead_agency", "delivers_theme")
     ordering = ("order",)
     autocomplete_fields = ("lead_agency",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (
-            db_field.name == "delivers_theme"
-            and request.resolver_match
-            and request.resolver_match.kwargs.get("object_id")
-        ):
-            kwargs["queryset"] = KeyTheme.objects.filter(
-                priority_id=request.resolver_match.kwargs["object_id"]
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    theme_field = "delivers_theme"
 
 
 class IndicatorInline(admin.TabularInline):

@@ -28,8 +28,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from csp.models import PlanYear
-from themes import workbook
-from themes.plan_import import ImportReport, import_plan
+from themes import workbook, workbook_export
+from themes.import_report import ImportReport
+from themes.plan_import import import_plan
 from themes.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 
 PENDING_DIR = "plan-imports"
@@ -213,11 +214,11 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def workbook_response(plan_year: PlanYear, fmt: str = "xlsx") -> HttpResponse:
-    rows = workbook.plan_rows(plan_year)
+    rows = workbook_export.plan_rows(plan_year)
     stem = f"{plan_year.partnership.slug}-{plan_year.label}-plan"
     if fmt == "csv":
-        return _attachment(workbook.write_csv_zip(rows), "application/zip", f"{stem}.zip")
-    return _attachment(workbook.write_xlsx(rows), XLSX_TYPE, f"{stem}.xlsx")
+        return _attachment(workbook_export.write_csv_zip(rows), "application/zip", f"{stem}.zip")
+    return _attachment(workbook_export.write_xlsx(rows), XLSX_TYPE, f"{stem}.xlsx")
 
 
 def export_workbook(request: HttpRequest, model_admin, object_id: int) -> HttpResponse:
@@ -230,7 +231,9 @@ def export_workbook(request: HttpRequest, model_admin, object_id: int) -> HttpRe
 def download_template(request: HttpRequest, model_admin) -> HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    return _attachment(workbook.write_xlsx(workbook.blank_rows()), XLSX_TYPE, "plan-template.xlsx")
+    return _attachment(
+        workbook_export.write_xlsx(workbook_export.blank_rows()), XLSX_TYPE, "plan-template.xlsx"
+    )
 
 
 @admin.action(description="Export the plan as a workbook (.xlsx)")

@@ -1,7 +1,6 @@
 """Importing a whole plan year from a plan workbook (`themes.workbook`): one function, one transaction."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import NoReturn
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -10,69 +9,12 @@ from django.db import IntegrityError, models, transaction
 from csp.models import Agency, Partnership, PlanYear, normalised_name
 from indicators.models import Indicator, Measure
 from themes import workbook as wb
+from themes.import_report import Change, ImportReport
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.workbook import Problem, Row
 
 TEMPORARY_ORDER = 32767
 """Where an item waits while the orders around it are rearranged (the largest small integer)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    sheet: str
-    row: int
-    item: str
-    fields: tuple[str, ...] = ()
-    """The columns that change; empty for something new."""
-
-    def __str__(self) -> str:
-        return f"{self.item}: {', '.join(self.fields)}" if self.fields else self.item
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    plan_label: str = ""
-    plan_year_id: int | None = None
-    """Set once an import has been applied."""
-    created: list[Change] = field(default_factory=list)
-    updated: list[Change] = field(default_factory=list)
-    unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    left_alone: list[tuple[str, str]] = field(default_factory=list)
-    """(sheet, item) in the database but not in the workbook: left as they are."""
-    errors: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def applied(self) -> bool:
-        return self.ok and not self.dry_run
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def by_sheet(self) -> list[dict]:
-        """Per sheet, in workbook order: what is new, what changes, how much stays the same."""
-        return [
-            {
-                "sheet": sheet.title,
-                "created": [c for c in self.created if c.sheet == sheet.title],
-                "updated": [c for c in self.updated if c.sheet == sheet.title],
-                "unchanged": self.unchanged.get(sheet.title, 0),
-                "left_alone": [item for s, item in self.left_alone if s == sheet.title],
-            }
-            for sheet in wb.SHEETS
-        ]
-
-    def summary(self) -> str:
-        if self.errors:
-            return f"{len(self.errors)} problem(s) found: nothing has been changed."
-        verb = "would be" if self.dry_run else "were"
-        counts = f"{len(self.created)} item(s) {verb} created, {len(self.updated)} {verb} updated"
-        return f"{self.plan_label}: {counts}, {sum(self.unchanged.values())} unchanged."
 
 
 def import_plan(workbook: wb.PlanWorkbook, *, dry_run: bool = False) -> ImportReport:

@@ -423,8 +423,7 @@ def walk_round(new_context, round_plan, tmp_path):
         coordinator.get_by_role("button", name="Approve").click()
         expect(coordinator.get_by_role("alert")).to_contain_text("SAFE-01 from Testshire Police approved.")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.APPROVED
-        # No page links to the reports yet: the coordinator goes to their address.
-        coordinator.goto(reverse("reports"))
+        coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
         check(coordinator, "the quarterly reports")
         coordinator.get_by_role("link", name=plan.period.quarter.label_in_words).click()
         expect(coordinator.get_by_role("link", name="Download the report as a PDF")).to_be_visible()

@@ -78,16 +78,40 @@ def restore(connection, tables: dict[str, dict]) -> None:
         if connection.vendor == "postgresql":
             # Inserting explicit ids leaves the sequences behind: move them past the largest id.
             for table, content in tables.items():
-                if content["columns"][:1] == ["id"]:
-                    cursor.execute(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 1)) "
-                        f"FROM {connection.ops.quote_name(table)}",  # noqa: S608
-                        [table],
-                    )
+                if content["columns"][:1] != ["id"] or not content["rows"]:
+                    continue
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                (sequence,) = cursor.fetchone()
+                if sequence:
+                    quoted = connection.ops.quote_name(table)
+                    cursor.execute(f"SELECT setval(%s, MAX(id)) FROM {quoted}", [sequence])  # noqa: S608
 
 
-def decoded(tables: dict[str, dict]) -> dict[str, list[tuple]]:
-    return {table: [tuple(_decode(v) for v in row) for row in c["rows"]] for table, c in tables.items()}
+def canonical(value):
+    """A value as any database gives it back: SQLite hands back a decimal column as int or float and a
+    naive UTC datetime where PostgreSQL gives a Decimal and an aware one."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, datetime.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+        return aware.astimezone(datetime.UTC)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
+def decoded(tables: dict[str, dict]) -> dict[str, list[dict]]:
+    """Each table's rows as {column: value}, in canonical form: columns are compared by name, since a
+    table's column order depends on the database that made it."""
+    return {
+        table: [
+            {column: canonical(_decode(v)) for column, v in zip(c["columns"], row, strict=True)}
+            for row in c["rows"]
+        ]
+        for table, c in tables.items()
+    }
 
 
 def save(tables: dict[str, dict], path: Path) -> None:

@@ -3,9 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from reporting import pdf
 from returns.models import ReturnState
-from tests.reporting.report_helpers import set_return
+from tests.reporting.report_helpers import pdf_text, set_return
 
 
 def test_writes_the_html_with_its_stylesheet_inside(plan, tmp_path):
@@ -21,13 +20,16 @@ def test_writes_the_html_with_its_stylesheet_inside(plan, tmp_path):
     assert "<script" not in html
 
 
-def test_writes_the_pdf(plan, tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "pdf_from_html", lambda html: b"%PDF-1.7 " + html[:200].encode())
+def test_writes_the_pdf(plan, tmp_path):
+    set_return(plan.ret, ReturnState.APPROVED, commentary="Printed from the command line.")
     output = tmp_path / "report.pdf"
 
     call_command("seg_report", "--period", "2026-27-Q2", "--output", str(output), "--today", "2026-11-30")
 
-    assert output.read_bytes().startswith(b"%PDF")
+    text = pdf_text(output.read_bytes())
+    assert "Quarter 2, 2026-27: July to September 2026" in text
+    assert "Printed from the command line." in text
+    assert "Testshire Community Safety Partnership" in text
 
 
 def test_a_period_that_does_not_exist_is_an_error(plan, tmp_path):

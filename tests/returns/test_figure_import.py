@@ -87,7 +87,7 @@ def test_a_good_csv_applies_as_history(medway_plan):
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["new"] == 4
     asb = Figure.objects.get(measure__code="ASB-01-A", year=2025, number=4)
-    assert asb.value == 1802 and asb.ret is None and asb.is_history
+    assert asb.value == 1802 and asb.ret is None
     ratio = Figure.objects.get(measure__code="DRUGS-07-A")
     assert (ratio.numerator, ratio.denominator, ratio.value) == (26, 41, None)
     assert Figure.objects.get(measure__code="REOFF-01-A").value == Decimal("147.5")

@@ -1,4 +1,4 @@
-"""Stored figures through indicators.figures to what people see: the return page's figures and the
+"""Stored figures through returns.figures to what people see: the return page's figures and the
 plan page's latest RAG per indicator."""
 
 from datetime import date

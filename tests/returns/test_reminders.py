@@ -130,14 +130,24 @@ def test_a_second_run_sends_nothing(busy, mailoutbox):
     assert ReminderSent.objects.count() == 3
 
 
-def test_the_database_refuses_a_second_record_so_two_runs_at_once_cannot_both_send(plan, officer, mailoutbox):
-    # Another run recorded the reminder after this one read who had been reminded.
-    ReminderSent.objects.create(period=plan.period, user=officer, kind=ReminderKind.BEFORE)
+def test_the_database_refuses_a_second_record_so_two_runs_at_once_cannot_both_send(
+    plan, officer, mailoutbox, monkeypatch
+):
+    outstanding_by_officer = reminders.outstanding_by_officer
 
-    record = reminders._claim_and_send(plan.period, officer, [plan.ret], ReminderKind.BEFORE, BEFORE_DAY)
+    def another_run_sends_meanwhile(period, agency=None):
+        # Another run records the reminder after this one has read who was already reminded.
+        found = outstanding_by_officer(period, agency)
+        ReminderSent.objects.create(period=period, user=officer, kind=ReminderKind.BEFORE)
+        return found
 
-    assert record is None
+    monkeypatch.setattr(reminders, "outstanding_by_officer", another_run_sends_meanwhile)
+
+    report = send_reminders(today=BEFORE_DAY)
+
+    assert report.sent == [] and report.failed == []
     assert mailoutbox == []
+    assert ReminderSent.objects.filter(user=officer).count() == 1
 
 
 def test_late_reminder_goes_after_the_deadline_only(plan, officer, mailoutbox):
@@ -294,12 +304,12 @@ def test_bad_reminder_days_are_refused_clearly(monkeypatch, raw):
     monkeypatch.setenv("CSP_REMINDER_DAYS_BEFORE", raw)
 
     with pytest.raises(ImproperlyConfigured, match="CSP_REMINDER_DAYS_BEFORE must be a whole number"):
-        csp_settings._env_days("CSP_REMINDER_DAYS_BEFORE", 5)
+        csp_settings.env_days("CSP_REMINDER_DAYS_BEFORE", 5)
 
 
 def test_reminder_days_default_and_read_from_the_environment(monkeypatch):
     monkeypatch.delenv("CSP_REMINDER_DAYS_BEFORE", raising=False)
-    assert csp_settings._env_days("CSP_REMINDER_DAYS_BEFORE", 5) == 5
+    assert csp_settings.env_days("CSP_REMINDER_DAYS_BEFORE", 5) == 5
     monkeypatch.setenv("CSP_REMINDER_DAYS_BEFORE", " 7 ")
-    assert csp_settings._env_days("CSP_REMINDER_DAYS_BEFORE", 5) == 7
+    assert csp_settings.env_days("CSP_REMINDER_DAYS_BEFORE", 5) == 7
     assert settings.CSP_SITE_URL == "https://csp.example.org"

@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from themes import upload_guard, workbook
+from themes import upload_guard, workbook, workbook_export
 from themes.upload_guard import RefusedFile, check_bytes, read_upload
 
 QUICK = 1.0
@@ -34,7 +34,7 @@ XXE = (
 
 @pytest.fixture(scope="module")
 def template() -> bytes:
-    return workbook.write_xlsx(workbook.blank_rows())
+    return workbook_export.write_xlsx(workbook_export.blank_rows())
 
 
 def rezip(data: bytes, replace: dict[str, bytes] = (), add: dict[str, bytes] = ()) -> bytes:
@@ -197,7 +197,7 @@ def test_a_workbook_renamed_to_zip_is_refused_with_the_fix(template):
 
 
 def test_a_zip_of_csv_files_must_hold_only_utf8_csv_files():
-    files = workbook.csv_files(workbook.blank_rows())
+    files = workbook_export.csv_files(workbook_export.blank_rows())
     with_other = io.BytesIO()
     with zipfile.ZipFile(with_other, "w") as archive:
         archive.writestr("plan/notes.docx", b"PK")
@@ -272,10 +272,10 @@ def test_an_oversized_stream_without_a_size_is_refused_after_reading_one_byte_pa
 
 
 def test_a_sheet_over_the_row_cap_is_refused(template):
-    rows = workbook.blank_rows()
+    rows = workbook_export.blank_rows()
     rows["Agencies"] = [[f"Agency {n}", "", ""] for n in range(workbook.MAX_ROWS + 1)]
 
-    book = workbook.read(check_bytes(workbook.write_xlsx(rows), "plan.xlsx"))
+    book = workbook.read(check_bytes(workbook_export.write_xlsx(rows), "plan.xlsx"))
 
     assert [str(p) for p in book.problems] == [
         'Sheet "Agencies": more than 2,000 rows: a plan sheet has at most 2,000.'
@@ -305,10 +305,10 @@ def test_a_sheet_with_a_row_a_million_rows_down_is_refused_quickly(template):
 
 
 def test_a_cell_over_the_length_cap_is_refused(template):
-    rows = workbook.blank_rows()
+    rows = workbook_export.blank_rows()
     rows["Agencies"] = [["A" * (workbook.MAX_CELL_CHARS + 1), "", ""]]
 
-    book = workbook.read(check_bytes(workbook.write_xlsx(rows), "plan.xlsx"))
+    book = workbook.read(check_bytes(workbook_export.write_xlsx(rows), "plan.xlsx"))
 
     assert [str(p) for p in book.problems] == ['Sheet "Agencies", row 2: the name is over 10,000 characters.']
 
@@ -370,7 +370,11 @@ def test_the_admin_import_still_checks_csrf(django_user_model, settings, tmp_pat
 
     response = client.post(
         reverse("admin:csp_planyear_import_workbook"),
-        {"workbook": SimpleUploadedFile("plan.xlsx", workbook.write_xlsx(workbook.blank_rows()))},
+        {
+            "workbook": SimpleUploadedFile(
+                "plan.xlsx", workbook_export.write_xlsx(workbook_export.blank_rows())
+            )
+        },
     )
 
     assert response.status_code == 403

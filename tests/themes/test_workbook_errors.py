@@ -7,7 +7,7 @@ import pytest
 
 from csp.models import Agency, Partnership, PlanYear
 from indicators.models import Indicator, Measure
-from themes import workbook
+from themes import workbook, workbook_export
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.plan_import import import_plan
 from themes.upload_guard import check_bytes
@@ -79,7 +79,7 @@ def small_plan(**edits) -> dict:
 
 
 def run(rows: dict, name: str = "plan.xlsx"):
-    data = workbook.write_xlsx(rows) if name.endswith(".xlsx") else workbook.write_csv_zip(rows)
+    data = workbook_export.write_xlsx(rows) if name.endswith(".xlsx") else workbook_export.write_csv_zip(rows)
     return import_plan(workbook.read(check_bytes(data, name)))
 
 
@@ -300,7 +300,7 @@ def test_a_measure_with_figures_keeps_its_way_of_counting(db):
 def test_a_missing_file_a_misspelt_column_and_two_plan_rows_are_all_reported(db):
     rows = small_plan()
     rows["Plan"].append(list(rows["Plan"][0]))
-    files = workbook.csv_files(rows)
+    files = workbook_export.csv_files(rows)
     del files["measures.csv"]
     files["agencies.csv"] = files["agencies.csv"].replace(b"short_name", b"shortname")
 
@@ -320,7 +320,7 @@ def test_an_xlsx_without_a_plan_sheet_or_with_a_stray_sheet_is_reported(db):
 
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(workbook.write_xlsx(small_plan())))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_export.write_xlsx(small_plan())))
     del book["Deliverables"]
     book.create_sheet("My notes")
     out = io.BytesIO()
@@ -340,7 +340,7 @@ def test_the_command_line_lists_each_bad_row_and_fails(db, tmp_path):
 
     path = tmp_path / "plan.xlsx"
     path.write_bytes(
-        workbook.write_xlsx(small_plan(Indicators={(0, "responsible_agencies"): "Atlantis Fire"}))
+        workbook_export.write_xlsx(small_plan(Indicators={(0, "responsible_agencies"): "Atlantis Fire"}))
     )
     err = io.StringIO()
 

@@ -16,7 +16,7 @@ from csp.models import Agency, Partnership, PlanYear
 from indicators.models import Indicator, Measure
 from returns.models import Figure
 from tests import factories
-from themes import workbook
+from themes import workbook, workbook_export
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.plan_import import import_plan
 from themes.upload_guard import check_bytes
@@ -129,8 +129,8 @@ def rows_with(rows: dict, sheet: workbook.Sheet, match: dict, **changes) -> dict
 
 def test_medway_export_imports_into_an_empty_database_as_the_same_plan(medway_plan):
     before = snapshot()
-    exported = workbook.plan_rows(medway_plan)
-    data = workbook.write_xlsx(exported)
+    exported = workbook_export.plan_rows(medway_plan)
+    data = workbook_export.write_xlsx(exported)
     wipe_plans()
 
     report = import_bytes(data)
@@ -141,12 +141,12 @@ def test_medway_export_imports_into_an_empty_database_as_the_same_plan(medway_pl
     after = snapshot()
     for part in before:
         assert after[part] == before[part], part
-    assert workbook.plan_rows(PlanYear.objects.get(pk=report.plan_year_id)) == exported
+    assert workbook_export.plan_rows(PlanYear.objects.get(pk=report.plan_year_id)) == exported
 
 
 def test_medway_round_trips_through_a_zip_of_csv_files(medway_plan):
     before = snapshot()
-    data = workbook.write_csv_zip(workbook.plan_rows(medway_plan))
+    data = workbook_export.write_csv_zip(workbook_export.plan_rows(medway_plan))
     wipe_plans()
 
     report = import_bytes(data, "medway.zip")
@@ -171,7 +171,7 @@ def test_medway_round_trips_through_a_folder_of_csv_files_on_the_command_line(me
 
 
 def test_reimporting_the_same_workbook_changes_nothing(medway_plan):
-    data = workbook.write_xlsx(workbook.plan_rows(medway_plan))
+    data = workbook_export.write_xlsx(workbook_export.plan_rows(medway_plan))
     ids = (
         sorted(Measure.objects.values_list("pk", flat=True)),
         sorted(Indicator.objects.values_list("pk", flat=True)),
@@ -193,7 +193,7 @@ def test_reimporting_the_same_workbook_changes_nothing(medway_plan):
 
 def corrected_medway(plan_year) -> dict:
     """Medway's export, corrected: ASB-01 reworded, ASB-01 and ASB-02 swapped, ASB-01-C gone, ASB-01-D new."""
-    rows = workbook.plan_rows(plan_year)
+    rows = workbook_export.plan_rows(plan_year)
     rows_with(rows, workbook.INDICATORS, {"code": "ASB-01"}, text="Total ASB volumes, reworded.", order=2)
     rows_with(rows, workbook.INDICATORS, {"code": "ASB-02"}, order=1)
     rows[workbook.MEASURES.title] = [r for r in rows[workbook.MEASURES.title] if r[2] != "ASB-01-C"]
@@ -209,7 +209,7 @@ def test_a_corrected_workbook_updates_by_code_and_never_deletes_figures(medway_p
     figure = Figure.objects.create(measure=measure, year=2025, number=4, value=120)
     dropped = Measure.objects.get(code="ASB-01-C")
 
-    report = import_bytes(workbook.write_xlsx(corrected_medway(medway_plan)))
+    report = import_bytes(workbook_export.write_xlsx(corrected_medway(medway_plan)))
 
     assert report.applied, [str(e) for e in report.errors]
     assert [str(c) for c in report.created] == ["ASB-01-D"]
@@ -225,7 +225,7 @@ def test_a_corrected_workbook_updates_by_code_and_never_deletes_figures(medway_p
 def test_the_preview_reports_the_changes_and_writes_nothing(medway_plan):
     before = snapshot()
 
-    report = import_bytes(workbook.write_xlsx(corrected_medway(medway_plan)), dry_run=True)
+    report = import_bytes(workbook_export.write_xlsx(corrected_medway(medway_plan)), dry_run=True)
 
     assert report.ok and not report.applied
     assert len(report.updated) == 2 and len(report.created) == 1
@@ -238,7 +238,7 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_exported_inert_and_co
 ):
     Indicator.objects.filter(code="ASB-01").update(text='=HYPERLINK("http://evil")', measure_text="'quoted")
     before = snapshot()
-    data = workbook.write_xlsx(workbook.plan_rows(medway_plan))
+    data = workbook_export.write_xlsx(workbook_export.plan_rows(medway_plan))
     sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True)["Indicators"]
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert '\'=HYPERLINK("http://evil")' in cells
@@ -250,7 +250,7 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_exported_inert_and_co
 
 
 def test_the_blank_template_has_every_sheet_and_its_columns_and_matches_the_shipped_one():
-    data = workbook.write_xlsx(workbook.blank_rows())
+    data = workbook_export.write_xlsx(workbook_export.blank_rows())
     for source in (data, (EXAMPLES / "plan-template.xlsx").read_bytes()):
         book = openpyxl.load_workbook(io.BytesIO(source), read_only=True)
         assert book.sheetnames == [workbook.README_SHEET, *(s.title for s in workbook.SHEETS)]
@@ -267,7 +267,7 @@ def test_the_shipped_example_re_exports_exactly_as_it_is(db):
 
     assert report.applied, [str(e) for e in report.errors]
     again = workbook.read(
-        check_bytes(workbook.write_xlsx(workbook.plan_rows(PlanYear.objects.get())), "x.xlsx")
+        check_bytes(workbook_export.write_xlsx(workbook_export.plan_rows(PlanYear.objects.get())), "x.xlsx")
     )
     assert again.rows == shipped.rows
 
@@ -293,7 +293,7 @@ def upload(client, data: bytes, name: str = "plan.xlsx"):
 
 def test_admin_import_previews_then_imports_on_confirm(client, superuser, medway_plan, tmp_path):
     client.force_login(superuser)
-    data = workbook.write_xlsx(corrected_medway(medway_plan))
+    data = workbook_export.write_xlsx(corrected_medway(medway_plan))
 
     preview = upload(client, data)
 
@@ -315,7 +315,7 @@ def test_admin_import_previews_then_imports_on_confirm(client, superuser, medway
 
 def test_admin_confirm_without_the_previewed_token_imports_nothing(client, superuser, medway_plan):
     client.force_login(superuser)
-    upload(client, workbook.write_xlsx(corrected_medway(medway_plan)))
+    upload(client, workbook_export.write_xlsx(corrected_medway(medway_plan)))
 
     response = client.post(reverse("admin:csp_planyear_confirm_import"), {"token": "guessed"})
 
@@ -328,9 +328,9 @@ def test_admin_preview_of_a_bad_workbook_lists_its_errors_and_offers_no_confirm(
     client, superuser, medway_plan
 ):
     client.force_login(superuser)
-    rows = rows_with(workbook.plan_rows(medway_plan), workbook.INDICATORS, {"code": "ASB-01"}, text="")
+    rows = rows_with(workbook_export.plan_rows(medway_plan), workbook.INDICATORS, {"code": "ASB-01"}, text="")
 
-    response = upload(client, workbook.write_xlsx(rows))
+    response = upload(client, workbook_export.write_xlsx(rows))
 
     assert response.status_code == 200
     assert response.context["token"] is None

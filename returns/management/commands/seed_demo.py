@@ -17,12 +17,10 @@ from django.utils.text import slugify
 
 from csp import roles
 from csp.models import Agency, Membership, PlanYear
-from indicators.demo import demo_observation
 from indicators.quarters import Quarter
-from returns.demo import fill_demo_figures
-from returns.models import PeriodState, Return, ReturnState
+from returns.demo import complete, fill_demo_figures
+from returns.models import PeriodState, ReturnState
 from returns.periods import default_deadline, ensure_periods, set_period_state
-from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
 
 PASSWORD_VARIABLE = "DEMO_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 DEBUG_ONLY_PASSWORD = "demo-password-123"  # noqa: S105 (only ever used when DEBUG is on)
@@ -106,32 +104,17 @@ class Command(BaseCommand):
             if quarter < latest_ended:
                 if period.state != PeriodState.CLOSED:
                     set_period_state(period, coordinator, PeriodState.OPEN)
-                    self._approve_all(period, coordinator)
+                    for ret in period.returns.filter(state=ReturnState.NOT_STARTED).select_related(
+                        "period__plan_year", "agency"
+                    ):
+                        complete(ret, coordinator)
                     set_period_state(period, coordinator, PeriodState.CLOSED)
             elif quarter == latest_ended:
                 if period.state == PeriodState.NOT_OPEN:
                     # A demo opened today should not start out late: give people two working weeks.
-                    if period.deadline < today:
+                    if period.is_past_deadline(today):
                         period.deadline = default_deadline(today, DEMO_WORKING_DAYS_TO_DEADLINE)
                         period.save(update_fields=["deadline"])
                     set_period_state(period, coordinator, PeriodState.OPEN)
                 current = quarter
         return current
-
-    def _approve_all(self, period, coordinator) -> None:
-        quarter = period.quarter
-        for ret in Return.objects.filter(period=period, state=ReturnState.NOT_STARTED).select_related(
-            "agency", "indicator"
-        ):
-            measures = list(supplied_measures(ret))
-            figures = {m.pk: demo_observation(m, quarter) for m in measures}
-            rated_by_agency = not any(m.target_decides_rating for m in measures)
-            content = ReturnContent(
-                commentary=f"{ret.agency.display_name} update for {quarter.short_label}: "
-                "activity delivered as planned; figures as reported.",
-                figures=figures,
-                agency_rating="green" if rated_by_agency else "",
-            )
-            ret = save_draft(ret, coordinator, content, version=ret.version)
-            ret = submit_return(ret, coordinator, version=ret.version)
-            approve_return(ret, coordinator)

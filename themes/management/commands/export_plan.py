@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from csp.models import PlanYear
-from themes import workbook
+from themes import workbook_export
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partnership, start_year, output: Path, template: bool, **options):
         if template:
-            rows = workbook.blank_rows()
+            rows = workbook_export.blank_rows()
         else:
             if not partnership or not start_year:
                 raise CommandError("Give the partnership's slug and the plan's start year, or --template.")
@@ -35,14 +35,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"There is no {start_year} plan for a partnership with the slug {partnership!r}."
                 )
-            rows = workbook.plan_rows(plan_year)
+            rows = workbook_export.plan_rows(plan_year)
         suffix = output.suffix.casefold()
         if suffix == ".xlsx":
-            output.write_bytes(workbook.write_xlsx(rows))
+            output.write_bytes(workbook_export.write_xlsx(rows))
         elif suffix == ".zip":
-            output.write_bytes(workbook.write_csv_zip(rows))
+            output.write_bytes(workbook_export.write_csv_zip(rows))
         else:
             output.mkdir(parents=True, exist_ok=True)
-            for name, data in workbook.csv_files(rows).items():
+            for name, data in workbook_export.csv_files(rows).items():
                 (output / name).write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"Written to {output}."))
