@@ -109,10 +109,8 @@ class ReturnPage:
         rating_applies = not any(m.target_decides_rating for m in measures)
         return cls(ret, measures, form_kwargs={"measures": measures, "rating_applies": rating_applies})
 
-    def form_as_saved(self) -> ReturnForm:
-        return ReturnForm(
-            initial=initial_for(self.ret, Figure.objects.filter(ret=self.ret)), **self.form_kwargs
-        )
+    def form_as_saved(self, figures: list[Figure]) -> ReturnForm:
+        return ReturnForm(initial=initial_for(self.ret, figures), **self.form_kwargs)
 
     def form_kept(self, request: HttpRequest, error: Exception) -> ReturnForm:
         """What the officer typed, on top of the return as it now stands, with the reason it was not saved."""
@@ -163,7 +161,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     if not request.htmx:
         messages.success(request, f"Draft saved at {page.saved_at:%H:%M}.")
         return redirect(here)
-    page.form = page.form_as_saved()
+    page.form = None  # the form as saved
     return None
 
 
@@ -174,9 +172,10 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
     ret = page.ret
-    form = page.form or page.form_as_saved()
+    figures = list(Figure.objects.filter(ret=ret))
+    form = page.form or page.form_as_saved(figures)
     previous_return, previous_figures = _previous(ret)
-    by_measure = {f.measure_id: f for f in Figure.objects.filter(ret=ret)}
+    by_measure = {f.measure_id: f for f in figures}
     given = {(ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)} if ret.agency_rating else {}
     _, computed = figures_for(
         page.measures,
