@@ -4,20 +4,42 @@ from django.utils.functional import SimpleLazyObject
 from csp import roles
 from csp.models import Partnership
 
-DEFAULT_NAME = "Community Safety Partnership"
+SERVICE_NAME = "Community safety action plans"
+
+
+def _partnership_in_view(request: HttpRequest) -> Partnership | None:
+    """The partnership a page belongs to (`partnership_view` sets it), or the only one the person belongs
+    to; None on a page for someone in several (their returns across partnerships, the choice of one)."""
+    found = getattr(request, "partnership", None)
+    user = getattr(request, "user", None)
+    if found is None and user is not None and user.is_authenticated:
+        ids = roles.member_partnership_ids(user)
+        if len(ids) == 1:
+            found = Partnership.objects.filter(pk__in=ids).first()
+    return found
 
 
 def partnership(request: HttpRequest) -> dict[str, object]:
-    """The partnership named in every page's header.
+    """The partnership named in the page's header, and what the navigation offers in it (each view still
+    checks for itself). Lazy, so a response that never prints the header pays no query."""
+    in_view = SimpleLazyObject(lambda: _partnership_in_view(request) or "")
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated and user.pk is not None
 
-    An installation serves one partnership; until a plan is loaded the header says what the app is.
-    Lazy, so a response that never prints the header pays no query.
-    """
+    def offers() -> dict[str, bool]:
+        found = in_view or None
+        return {
+            "returns": signed_in and bool(roles.officer_partnership_ids(user)),
+            "several": signed_in and len(roles.member_partnership_ids(user)) > 1,
+            "coordinator": bool(found) and roles.is_coordinator(user, found),
+            "reports": bool(found) and roles.can_read_reports(user, found),
+        }
 
-    def name() -> str:
-        return Partnership.objects.order_by("pk").values_list("name", flat=True).first() or DEFAULT_NAME
-
-    return {"partnership_name": SimpleLazyObject(name)}
+    return {
+        "partnership": in_view,
+        "partnership_name": SimpleLazyObject(lambda: in_view.name if in_view else SERVICE_NAME),
+        "nav": SimpleLazyObject(offers),
+    }
 
 
 # Which navigation item a page sits under, by URL name.
@@ -39,18 +61,10 @@ NAV_SECTIONS = {
     "dashboard_returns": "dashboard",
     "escalations": "dashboard",
     "new_plan_year": "plan",
+    "partnerships": "partnerships",
 }
 
 
-def user_roles(request: HttpRequest) -> dict[str, object]:
-    """What the navigation offers; each view still checks for itself."""
-    user = getattr(request, "user", None)
+def navigation(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
-    section = NAV_SECTIONS.get(match.url_name if match else "", "")
-    if user is None or not user.is_authenticated:
-        return {"is_coordinator": False, "can_read_reports": False, "nav_section": section}
-    return {
-        "is_coordinator": roles.is_coordinator(user),
-        "can_read_reports": roles.can_read_reports(user),
-        "nav_section": section,
-    }
+    return {"nav_section": NAV_SECTIONS.get(match.url_name if match else "", "")}

@@ -1,7 +1,12 @@
-"""The partnership and who belongs to it: partnerships, their plan years, agencies and memberships.
+"""The partnership and who belongs to it: partnerships, their plan years, agencies, memberships and roles.
 
 Everything else hangs from these: a plan year's priorities and indicators (themes, indicators), and the
-quarter's returns (returns). An officer belongs to agencies through memberships, which decide what they see.
+quarter's returns (returns). One instance serves many partnerships. An officer belongs to agencies through
+memberships, and so to the agencies' partnerships; coordinators, report viewers and partnership
+administrators hold a role in each partnership they work for (`PartnershipRole`).
+
+Every model that belongs to a partnership says how to reach it, as `partnership_path` (a lookup path to
+the partnership's id), so that querysets and the admin can be scoped to someone's partnerships in one way.
 """
 
 from django.conf import settings
@@ -15,6 +20,8 @@ def normalised_name(name: str) -> str:
 
 
 class Partnership(models.Model):
+    partnership_path = "id"
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     vision = models.TextField("vision statement", blank=True)
@@ -33,6 +40,8 @@ class Partnership(models.Model):
 
 class PlanYear(models.Model):
     """One financial year's action plan: 1 April to 31 March."""
+
+    partnership_path = "partnership"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plan_years")
     start_year = models.PositiveSmallIntegerField(
@@ -58,7 +67,10 @@ class PlanYear(models.Model):
 
 
 class Agency(models.Model):
-    """A responsible body. The plan spells some names two ways; each agency is stored once."""
+    """A responsible body in one partnership. The plan spells some names two ways; each agency is stored
+    once. A body that serves several partnerships (a police force) is an agency in each."""
+
+    partnership_path = "partnership"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agencies")
     name = models.CharField(max_length=200)
@@ -92,6 +104,8 @@ class Agency(models.Model):
 class Membership(models.Model):
     """An officer's membership of an agency: what decides which returns they see and edit."""
 
+    partnership_path = "agency__partnership"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
 
@@ -101,3 +115,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.agency}"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "CSP coordinator"
+    VIEWER = "viewer", "Report viewer"
+    ADMINISTRATOR = "admin", "Partnership administrator"
+
+
+class PartnershipRole(models.Model):
+    """A role someone holds in one partnership: coordinator, report viewer or administrator (of the plan
+    in the admin). Officers hold none: their agencies' memberships make the partnerships theirs."""
+
+    partnership_path = "partnership"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_roles"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=12, choices=Role)
+
+    class Meta:
+        ordering = ["partnership__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_role_of_a_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display().lower()} of {self.partnership}"

@@ -5,10 +5,13 @@ agencies by any of their names, looked up within that partnership only: two part
 "Medway Council".
 """
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
+from csp import roles
 from csp.models import Agency, Partnership, normalised_name
+from csp.spreadsheets import cell_text, undo_spreadsheet_safe
 
 
 def find_agency(name: str, partnership_slug: str) -> Agency:
@@ -57,13 +60,39 @@ class AgenciesWidget(ManyToManyWidget):
         return Agency.objects.filter(pk__in=ids)
 
 
+def administered_slugs(user) -> set[str] | None:
+    """The partnerships a person importing in the admin may write to; None for any (a superuser, or a
+    command, which has no user)."""
+    if user is None or user.is_superuser:
+        return None
+    ids = roles.partnership_ids(user, roles.ADMINISTRATOR)
+    return set(Partnership.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
 class AllOrNothingResource(resources.ModelResource):
-    """An import applies whole or not at all: a row with a validation error rolls every row back."""
+    """An import applies whole or not at all: a row with a validation error rolls every row back. A
+    partnership administrator's rows must each name a partnership they administer."""
+
+    allowed_partnerships: set[str] | None = None
 
     def import_data(self, dataset, **kwargs):
         kwargs.setdefault("use_transactions", True)
         kwargs.setdefault("rollback_on_validation_errors", True)
+        self.allowed_partnerships = administered_slugs(kwargs.get("user"))
         return super().import_data(dataset, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        if self.allowed_partnerships is not None:
+            slug = undo_spreadsheet_safe(cell_text(row.get("partnership")))
+            if slug not in self.allowed_partnerships:
+                mine = ", ".join(sorted(self.allowed_partnerships)) or "none"
+                raise ValidationError(
+                    {
+                        "partnership": f"You may import only for the partnerships you administer ({mine}), "
+                        f"not {slug or 'a blank partnership'}."
+                    }
+                )
+        super().before_import_row(row, **kwargs)
 
 
 class AgencyResource(AllOrNothingResource):

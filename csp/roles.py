@@ -1,57 +1,120 @@
-"""The roles people hold, as Django groups; the questions views ask about them; the decorators that ask.
+"""Who may do what, in which partnership: the questions views ask, and the decorators that ask them.
 
-Every view that is not for everyone signed in says who may use it with one of the decorators here, and
-scopes what it reads to the user (`Return.objects.for_user`); the navigation only offers what they allow.
+Coordinators, report viewers and partnership administrators hold a role in each partnership they work for
+(`csp.models.PartnershipRole`); officers belong to agencies, and through them to the agencies'
+partnerships. A superuser may do everything everywhere. Every page of a partnership sits under
+`/p/<slug>/`: `partnership_view` turns the slug into the partnership, answers a 404 to anyone who does
+not belong to it (nobody learns what another partnership has), and a 403 to a member without the role.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-OFFICER = "Partner officer"
-COORDINATOR = "CSP coordinator"
-VIEWER = "SEG viewer"
-ADMINISTRATOR = "Administrator"
-ALL = (OFFICER, COORDINATOR, VIEWER, ADMINISTRATOR)
+from csp.models import Membership, Partnership, PartnershipRole, Role
+
+COORDINATOR = Role.COORDINATOR
+VIEWER = Role.VIEWER
+ADMINISTRATOR = Role.ADMINISTRATOR
 
 
-def _in_group(user: AbstractBaseUser | AnonymousUser, name: str) -> bool:
+def _roles(user) -> dict[int, set[str]]:
+    """The user's roles by partnership id, read once per request (cached on the user object)."""
     if not user.is_authenticated or user.pk is None:
+        return {}
+    found = getattr(user, "_partnership_roles", None)
+    if found is None:
+        found = {}
+        for partnership_id, role in PartnershipRole.objects.filter(user=user).values_list(
+            "partnership_id", "role"
+        ):
+            found.setdefault(partnership_id, set()).add(role)
+        user._partnership_roles = found
+    return found
+
+
+def has_role(user, partnership: Partnership | int, *roles: str) -> bool:
+    if not user.is_authenticated:
         return False
-    # Cached on the user object: a page asks several times.
-    names = getattr(user, "_group_names", None)
-    if names is None:
-        names = set(user.groups.values_list("name", flat=True))
-        user._group_names = names
-    return name in names
+    if user.is_superuser:
+        return True
+    partnership_id = getattr(partnership, "pk", partnership)
+    return bool(_roles(user).get(partnership_id, set()) & set(roles))
 
 
-def is_coordinator(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or _in_group(user, COORDINATOR))
+def is_coordinator(user, partnership: Partnership | int) -> bool:
+    return has_role(user, partnership, COORDINATOR)
 
 
-def can_read_reports(user) -> bool:
-    return is_coordinator(user) or _in_group(user, VIEWER)
+def can_read_reports(user, partnership: Partnership | int) -> bool:
+    return has_role(user, partnership, COORDINATOR, VIEWER)
 
 
-def requires(check: Callable[[object], bool]):
-    """A view decorator: sign in first, then a 403 unless `check(user)` holds."""
+def is_administrator(user, partnership: Partnership | int) -> bool:
+    return has_role(user, partnership, ADMINISTRATOR)
+
+
+def partnership_ids(user, *roles: str) -> set[int]:
+    """The partnerships in which the user holds any of `roles` (any role at all if none is named)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Partnership.objects.values_list("pk", flat=True))
+    return {pk for pk, held in _roles(user).items() if not roles or held & set(roles)}
+
+
+def member_partnership_ids(user) -> set[int]:
+    """Every partnership the user belongs to: by a role, or as an officer of one of its agencies."""
+    if not user.is_authenticated or user.pk is None:
+        return set()
+    found = getattr(user, "_member_partnerships", None)
+    if found is None:
+        found = partnership_ids(user) | officer_partnership_ids(user)
+        user._member_partnerships = found
+    return found
+
+
+def officer_partnership_ids(user) -> set[int]:
+    """The partnerships whose agencies the user reports for (read once per request)."""
+    if not user.is_authenticated or user.pk is None:
+        return set()
+    found = getattr(user, "_officer_partnerships", None)
+    if found is None:
+        found = set(Membership.objects.filter(user=user).values_list("agency__partnership_id", flat=True))
+        user._officer_partnerships = found
+    return found
+
+
+def partnerships_of(user):
+    """The partnerships the user belongs to, by name."""
+    return Partnership.objects.filter(pk__in=member_partnership_ids(user)).order_by("name")
+
+
+def partnership_view(check: Callable[[object, Partnership], bool] | None = None):
+    """A decorator for a view under /p/<slug>/: sign in first; the slug becomes the partnership, passed to
+    the view after the request (and set as `request.partnership` for the page's header); a 404 unless the
+    user belongs to it; a 403 unless `check(user, partnership)` holds."""
 
     def decorator(view):
         @login_required
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
+        def wrapped(request, partnership: str, *args, **kwargs):
+            found = Partnership.objects.filter(slug=partnership).first()
+            if found is None or found.pk not in member_partnership_ids(request.user):
+                raise Http404("No such partnership.")
+            if check is not None and not check(request.user, found):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            request.partnership = found
+            return view(request, found, *args, **kwargs)
 
         return wrapped
 
     return decorator
 
 
-coordinator_required = requires(is_coordinator)
-report_reader_required = requires(can_read_reports)
+coordinator_view = partnership_view(is_coordinator)
+report_reader_view = partnership_view(can_read_reports)
+member_view = partnership_view()

@@ -29,7 +29,7 @@ def needs_two_factor(user) -> bool:
     return (
         settings.CSP_REQUIRE_TWO_FACTOR
         and user.is_authenticated
-        and (user.is_staff or roles.is_coordinator(user))
+        and (user.is_staff or bool(roles.partnership_ids(user, roles.COORDINATOR)))
         and not user.is_verified()
     )
 

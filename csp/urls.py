@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from csp import two_factor
-from csp.views import healthz
+from csp.views import healthz, partnerships, start
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="home", permanent=False), name="start"),
+    path("", start, name="start"),
+    path("partnerships/", partnerships, name="partnerships"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

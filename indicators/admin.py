@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from csp.admin import PartnershipScoped
 from csp.spreadsheets import SpreadsheetAdmin
 from indicators.models import Indicator, Measure
 from indicators.resources import IndicatorResource, MeasureResource
 
 
-class MeasureInline(admin.StackedInline):
+class MeasureInline(PartnershipScoped, admin.StackedInline):
     model = Measure
     extra = 0
     ordering = ("order",)
@@ -26,7 +27,7 @@ class MeasureInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SpreadsheetAdmin):
+class IndicatorAdmin(PartnershipScoped, SpreadsheetAdmin):
     resource_classes = [IndicatorResource]
     list_display = ("code", "short_text", "priority", "benchmark_text", "benchmark_kind", "agencies")
     list_filter = ("priority__plan_year", "priority", "benchmark_kind", "responsible_agencies")
@@ -49,7 +50,7 @@ class IndicatorAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SpreadsheetAdmin):
+class MeasureAdmin(PartnershipScoped, SpreadsheetAdmin):
     resource_classes = [MeasureResource]
     list_display = (
         "code",

@@ -13,6 +13,8 @@ from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polar
 class Indicator(models.Model):
     """One row of a plan table, word for word."""
 
+    partnership_path = "priority__plan_year__partnership"
+
     priority = models.ForeignKey("themes.Priority", on_delete=models.CASCADE, related_name="indicators")
     order = models.PositiveSmallIntegerField()
     code = models.CharField(
@@ -58,6 +60,8 @@ class Indicator(models.Model):
 
 class Measure(models.Model):
     """What is actually counted for an indicator, by whom, and what it is judged against."""
+
+    partnership_path = "indicator__priority__plan_year__partnership"
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measures")
     order = models.PositiveSmallIntegerField()

@@ -25,6 +25,8 @@ class ReportRender(models.Model):
     prints. A new fingerprint means a new render; the old ones are deleted once it is ready.
     """
 
+    partnership_path = "period__plan_year__partnership"
+
     period = models.ForeignKey("returns.ReportingPeriod", on_delete=models.CASCADE, related_name="renders")
     fingerprint = models.CharField(max_length=64)
     requested_on = models.DateField(
@@ -70,6 +72,8 @@ class IssuedReport(models.Model):
     alone), `sha256` proves the file is the one issued, and `figures_csv` keeps the figures it was built
     from in the export's long format. `fingerprint` ties it to the render it came from.
     """
+
+    partnership_path = "period__plan_year__partnership"
 
     period = models.ForeignKey(
         "returns.ReportingPeriod", on_delete=models.PROTECT, related_name="issued_reports"

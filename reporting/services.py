@@ -67,7 +67,7 @@ def issue_report(period: ReportingPeriod, user, *, today: date, fingerprint: str
     report is not issued, so nobody issues something they have not seen. The PDF comes from the cached
     render where there is one, and is made here otherwise (issuing is rare and the coordinator waits).
     """
-    if not roles.is_coordinator(user):
+    if not roles.is_coordinator(user, period.plan_year.partnership_id):
         raise IssueError("Only a CSP coordinator can issue the report.")
     report = build_quarterly_report(period, today=today)
     if fingerprint and fingerprint != report.fingerprint:

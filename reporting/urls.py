@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from reporting.views import plan, report
 
-urlpatterns = [
+in_a_partnership = [
     path("plan/", plan.current_plan, name="plan"),
     path("plan/<int:plan_year_id>/", plan.plan, name="plan_year"),
     path("reports/", report.report_index, name="reports"),
@@ -12,3 +12,5 @@ urlpatterns = [
     path("reports/<int:period_id>/issue/", report.report_issue, name="report_issue"),
     path("reports/issued/<int:issued_id>/", report.issued_report, name="issued_report"),
 ]
+
+urlpatterns = [path("p/<slug:partnership>/", include(in_a_partnership))]

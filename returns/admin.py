@@ -2,11 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from csp.admin import ReadOnlyAdmin
+from csp.admin import PartnershipScoped, ReadOnlyAdmin, ScopedAdmin
 from csp.spreadsheets import SpreadsheetAdmin
 from indicators.quarters import Quarter
 from indicators.values import FigureValues, figure_value_problems
@@ -15,7 +14,7 @@ from returns.resources import FigureResource, history_quarter_problem
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ScopedAdmin):
     list_display = ("__str__", "plan_year", "number", "deadline", "state")
     list_filter = ("plan_year", "state")
     search_fields = ("plan_year__title",)
@@ -60,7 +59,7 @@ class FinancialYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = Figure.objects.order_by("-year").values_list("year", flat=True).distinct()
+        years = model_admin.get_queryset(request).order_by("-year").values_list("year", flat=True).distinct()
         return [(year, Quarter(year, 1).financial_year_label) for year in years]
 
     def queryset(self, request, queryset):
@@ -93,7 +92,7 @@ class HistoryFigureForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(SpreadsheetAdmin):
+class FigureAdmin(PartnershipScoped, SpreadsheetAdmin):
     """Every figure, history and returns; history can be imported and edited, a return's figures only read.
 
     Exporting from the unfiltered list gives all figures in the long format, returns included.
@@ -168,7 +167,7 @@ class FigureAdmin(SpreadsheetAdmin):
             return "History: imported, or entered here, for a quarter before the plan year."
         return format_html(
             'From the return <a href="{}">{}</a> ({}). Change it through the return.',
-            reverse("return", args=[obj.ret_id]),
+            obj.ret.get_absolute_url(),
             obj.ret,
             obj.ret.get_state_display().lower(),
         )

@@ -12,9 +12,11 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from csp import roles
+from csp.models import Membership
 from indicators.calculations import Observation
 from indicators.kinds import MilestoneStatus, Rag
 from indicators.quarters import Quarter
@@ -33,6 +35,8 @@ class PeriodState(models.TextChoices):
 
 class ReportingPeriod(models.Model):
     """One quarter of a plan year, open for returns between the coordinator opening and closing it."""
+
+    partnership_path = "plan_year__partnership"
 
     plan_year = models.ForeignKey("csp.PlanYear", on_delete=models.CASCADE, related_name="periods")
     number = models.PositiveSmallIntegerField(
@@ -67,6 +71,11 @@ class ReportingPeriod(models.Model):
     def is_open(self) -> bool:
         return self.state == PeriodState.OPEN
 
+    def link(self, url_name: str) -> str:
+        """The address of one of the period's pages (under its partnership): `period.link("dashboard")`."""
+        slug = self.plan_year.partnership.slug
+        return reverse(url_name, kwargs={"partnership": slug, "period_id": self.pk})
+
     def is_past_deadline(self, today: date) -> bool:
         """Whether a return not yet submitted is late: the one rule for the officer's page, the
         dashboard and the report."""
@@ -97,12 +106,15 @@ ESCALATION_MAX_LENGTH = 1500
 
 class ReturnQuerySet(models.QuerySet):
     def for_user(self, user) -> "ReturnQuerySet":
-        """Every return the user may see: all for coordinators, their own agencies' for officers."""
+        """Every return the user may see: all of the partnerships they coordinate, and their own
+        agencies'."""
         if not user.is_authenticated:
             return self.none()
-        if roles.is_coordinator(user):
-            return self
-        return self.filter(agency__memberships__user=user)
+        coordinated = roles.partnership_ids(user, roles.COORDINATOR)
+        own_agencies = Membership.objects.filter(user=user).values("agency_id")
+        return self.filter(
+            models.Q(period__plan_year__partnership_id__in=coordinated) | models.Q(agency_id__in=own_agencies)
+        )
 
     def received(self) -> "ReturnQuerySet":
         return self.filter(state__in=ReturnState.received())
@@ -116,6 +128,8 @@ class ReturnQuerySet(models.QuerySet):
 
 class Return(models.Model):
     """One agency's submission for one indicator in one period."""
+
+    partnership_path = "period__plan_year__partnership"
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="returns")
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="returns")
@@ -150,6 +164,10 @@ class Return(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} by {self.agency} for {self.period}"
 
+    def get_absolute_url(self) -> str:
+        slug = self.period.plan_year.partnership.slug
+        return reverse("return", kwargs={"partnership": slug, "return_id": self.pk})
+
     def officer_edit_refusal(self) -> str:
         """Why the agency's officers may not change the return now, or "" if they may: the period is open
         (or a coordinator re-opened this return after closing it), and the return is still with them."""
@@ -174,6 +192,8 @@ class Return(models.Model):
 
 class Figure(models.Model):
     """A measure's value for one quarter: from a return, or imported history (no return)."""
+
+    partnership_path = "measure__indicator__priority__plan_year__partnership"
 
     measure = models.ForeignKey("indicators.Measure", on_delete=models.CASCADE, related_name="figures")
     year = models.PositiveSmallIntegerField(help_text="Start year of the financial year: 2026 for 2026-27.")
@@ -229,6 +249,8 @@ class ReminderSent(models.Model):
     the row is written in the same transaction as the email is sent, so two runs at once cannot both send.
     A coordinator's reminder to one agency may be sent again, and names the agency.
     """
+
+    partnership_path = "period__plan_year__partnership"
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

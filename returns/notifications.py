@@ -9,6 +9,7 @@ so nobody is emailed about a change that was rolled back.
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
@@ -30,9 +31,9 @@ def absolute_url(path: str) -> str:
     return f"{settings.CSP_SITE_URL}{path}"
 
 
-def returns_url(period: ReportingPeriod) -> str:
-    """The officer's list of their returns for the period: where every reminder sends them."""
-    return absolute_url(f"{reverse('home')}?period={period.pk}")
+def returns_url() -> str:
+    """The officer's list of their returns, across partnerships: where every reminder sends them."""
+    return absolute_url(reverse("home"))
 
 
 def greeting_name(user) -> str:
@@ -68,41 +69,68 @@ def _send(messages: Sequence[EmailMessage]) -> int:
 # --- Reminders ----------------------------------------------------------------------------------------
 
 
-def reminder_subject(period: ReportingPeriod, kind: str, count: int, *, late: bool) -> str:
-    returns = "1 return" if count == 1 else f"{count} returns"
-    quarter = period.quarter.short_label
-    deadline = format_date(period.deadline)
+@dataclass(frozen=True)
+class Due:
+    """One partnership's reminder for an officer: its period, the kind of reminder, what is outstanding."""
+
+    period: ReportingPeriod
+    kind: str
+    returns: Sequence[Return]
+
+
+def _count(n: int) -> str:
+    return "1 return" if n == 1 else f"{n} returns"
+
+
+def reminder_subject(due: Sequence[Due], today: date) -> str:
+    count = _count(sum(len(item.returns) for item in due))
+    late = [item for item in due if item.period.is_past_deadline(today)]
+    if len(due) > 1:
+        if len(late) == len(due):
+            return f"Late: {count} for {len(due)} partnerships"
+        next_deadline = min(item.period.deadline for item in due if item not in late)
+        return f"Reminder: {count} for {len(due)} partnerships, the next due by {format_date(next_deadline)}"
+    (item,) = due
+    quarter = item.period.quarter.short_label
+    deadline = format_date(item.period.deadline)
     if late:
-        return f"Late: {returns} for {quarter} {'was' if count == 1 else 'were'} due on {deadline}"
-    if kind == ReminderKind.BY_COORDINATOR:
-        return f"Reminder from the CSP coordinator: {returns} for {quarter} due by {deadline}"
-    return f"Reminder: {returns} for {quarter} due by {deadline}"
+        return f"Late: {count} for {quarter} {'was' if count == '1 return' else 'were'} due on {deadline}"
+    if item.kind == ReminderKind.BY_COORDINATOR:
+        return f"Reminder from the CSP coordinator: {count} for {quarter} due by {deadline}"
+    return f"Reminder: {count} for {quarter} due by {deadline}"
 
 
-def reminder_message(user, period: ReportingPeriod, returns: Sequence[Return], kind: str, today: date):
-    """One officer's reminder, listing every return of theirs still outstanding, grouped by agency."""
-    late = period.is_past_deadline(today)
-    ordered = sorted(
-        returns,
-        key=lambda r: (r.agency.name, r.indicator.priority.order, r.indicator.order, r.indicator.code),
-    )
-    groups = [(agency, list(items)) for agency, items in groupby(ordered, key=lambda r: r.agency)]
+def reminder_message(user, due: Sequence[Due], today: date) -> EmailMessage:
+    """One officer's reminder: for each partnership, its quarter and deadline, and every return of theirs
+    still outstanding, by agency."""
+    sections = []
+    for item in sorted(due, key=lambda item: item.period.plan_year.partnership.name):
+        ordered = sorted(
+            item.returns,
+            key=lambda r: (r.agency.name, r.indicator.priority.order, r.indicator.order, r.indicator.code),
+        )
+        sections.append(
+            {
+                "partnership": item.period.plan_year.partnership.name,
+                "period": item.period,
+                "kind": item.kind,
+                "late": item.period.is_past_deadline(today),
+                "days_left": (item.period.deadline - today).days,
+                "count": len(item.returns),
+                "groups": [(agency, list(rets)) for agency, rets in groupby(ordered, key=lambda r: r.agency)],
+            }
+        )
     context = {
-        "period": period,
-        "kind": kind,
-        "late": late,
-        "days_left": (period.deadline - today).days,
-        "groups": groups,
-        "count": len(returns),
-        "link": returns_url(period),
-        "partnership": period.plan_year.partnership.name,
+        "sections": sections,
+        "several": len(sections) > 1,
+        "by_coordinator": any(item.kind == ReminderKind.BY_COORDINATOR for item in due),
+        "link": returns_url(),
     }
-    subject = reminder_subject(period, kind, len(returns), late=late)
-    return _message(user, subject, "emails/reminder.txt", context)
+    return _message(user, reminder_subject(due, today), "emails/reminder.txt", context)
 
 
-def send_reminder(user, period: ReportingPeriod, returns: Sequence[Return], kind: str, today: date) -> None:
-    _send([reminder_message(user, period, returns, kind, today)])
+def send_reminder(user, due: Sequence[Due], today: date) -> None:
+    _send([reminder_message(user, due, today)])
 
 
 # --- The workflow's notifications ---------------------------------------------------------------------
@@ -120,7 +148,7 @@ def email_sent_back(return_id: int) -> int:
     context = {
         "ret": ret,
         "period": ret.period,
-        "link": absolute_url(reverse("return", args=[ret.pk])),
+        "link": absolute_url(ret.get_absolute_url()),
         "partnership": ret.period.plan_year.partnership.name,
     }
     subject = f"Sent back: {ret.indicator.code} for {ret.period.quarter.short_label}"
@@ -142,21 +170,22 @@ def email_if_agency_complete(period_id: int, agency_id: int) -> int:
     )
     if not states or any(states.get(state) for state in ReturnState.outstanding()):
         return 0
-    recipients = reachable(
-        pref.user
-        for pref in NotificationPreference.objects.filter(agency_complete=True).select_related("user")
-        if roles.is_coordinator(pref.user)
+    period = ReportingPeriod.objects.select_related("plan_year__partnership").get(pk=period_id)
+    wanted = NotificationPreference.objects.filter(
+        agency_complete=True,
+        user__partnership_roles__partnership_id=period.plan_year.partnership_id,
+        user__partnership_roles__role=roles.COORDINATOR,
     )
+    recipients = reachable(pref.user for pref in wanted.select_related("user"))
     if not recipients:
         return 0
-    period = ReportingPeriod.objects.select_related("plan_year__partnership").get(pk=period_id)
     agency = Agency.objects.get(pk=agency_id)
     context = {
         "agency": agency,
         "period": period,
         "total": sum(states.values()),
         "to_review": states.get(ReturnState.SUBMITTED, 0),
-        "link": absolute_url(reverse("review_queue", args=[period.pk])),
+        "link": absolute_url(period.link("review_queue")),
         "partnership": period.plan_year.partnership.name,
     }
     subject = f"{agency.name} has submitted all its returns for {period.quarter.short_label}"

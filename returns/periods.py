@@ -14,7 +14,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from simple_history.utils import bulk_create_with_history
 
-from csp.models import PlanYear
+from csp.models import Partnership, PlanYear
 from indicators.models import Indicator
 from indicators.quarters import Quarter
 from returns.models import PeriodState, ReportingPeriod, Return
@@ -38,25 +38,42 @@ def latest_reported_quarter(plan_year: PlanYear) -> Quarter | None:
     return None if number is None else Quarter(plan_year.start_year, number)
 
 
-def current_period() -> ReportingPeriod | None:
-    """The period people are working on: the latest open one, else the latest closed one."""
-    periods = ReportingPeriod.objects.select_related("plan_year__partnership")
-    return (
-        periods.filter(state=PeriodState.OPEN).order_by("-plan_year__start_year", "-number").first()
-        or periods.filter(state=PeriodState.CLOSED).order_by("-plan_year__start_year", "-number").first()
+def current_periods(partnership_ids) -> dict[int, ReportingPeriod]:
+    """The period each partnership is working on, by partnership id: its latest open one, else its latest
+    closed one. One query, whatever the number of partnerships and years."""
+    periods = (
+        ReportingPeriod.objects.filter(
+            plan_year__partnership_id__in=partnership_ids, state__in=(PeriodState.OPEN, PeriodState.CLOSED)
+        )
+        .select_related("plan_year__partnership")
+        .order_by("plan_year__partnership_id", "-plan_year__start_year", "-number")
     )
+    chosen: dict[int, ReportingPeriod] = {}
+    for period in periods:
+        partnership_id = period.plan_year.partnership_id
+        best = chosen.get(partnership_id)
+        if best is None or (period.is_open and not best.is_open):
+            chosen[partnership_id] = period
+    return chosen
 
 
-def period_or_current(period_id: int | None) -> ReportingPeriod | None:
-    """For views: the period asked for (a 404 where there is none), or the current one if none is asked."""
+def current_period(partnership: Partnership) -> ReportingPeriod | None:
+    """The period a partnership is working on: its latest open one, else its latest closed one."""
+    return current_periods([partnership.pk]).get(partnership.pk)
+
+
+def period_or_current(partnership: Partnership, period_id: int | None) -> ReportingPeriod | None:
+    """For views: the partnership's period asked for (a 404 where it has none), or with no id its current
+    one."""
     if period_id is None:
-        return current_period()
-    return get_object_or_404(ReportingPeriod.objects.select_related("plan_year__partnership"), pk=period_id)
+        return current_period(partnership)
+    periods = ReportingPeriod.objects.select_related("plan_year__partnership")
+    return get_object_or_404(periods, pk=period_id, plan_year__partnership=partnership)
 
 
 def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeriod:
     """Open or close a period. Opening creates a not-started return for every agency that owes one."""
-    coordinator_only(user)
+    coordinator_only(user, period.plan_year.partnership_id)
     with transaction.atomic():
         current = ReportingPeriod.objects.select_for_update().select_related("plan_year").get(pk=period.pk)
         if state not in PeriodState.values or state == PeriodState.NOT_OPEN:

@@ -1,9 +1,10 @@
 """Reminding officers of outstanding returns: before the deadline, after it, and when the coordinator asks.
 
-Each officer gets one email per reminder listing everything of theirs still outstanding in the period, never
-one email per return. A scheduled reminder is sent once per officer, period and kind: the record of it is
-written in the same transaction as the email is sent, under a unique constraint, so running the command
-twice (or twice at once) sends nothing the second time, and a failed send leaves no record and is retried.
+Each officer gets one email per run listing everything of theirs still outstanding, grouped by
+partnership, never one email per return or per partnership. A scheduled reminder is sent once per
+officer, period and kind: the record of it is written in the same transaction as the email is sent,
+under a unique constraint, so running the command twice (or twice at once) sends nothing the second
+time, and a failed send leaves no record and is retried.
 
 Today's date is always passed in: `send_reminders(today=...)`.
 """
@@ -70,50 +71,58 @@ class RunReport:
     failed: list[str] = field(default_factory=list)
 
 
-def _claim_and_send(
-    period, officer, returns, kind, today, *, agency=None, sent_by=None
-) -> ReminderSent | None:
-    """Record the reminder and send it in one transaction; None if another run already recorded it."""
-    try:
-        with transaction.atomic():
-            record = ReminderSent.objects.create(
-                period=period,
-                user=officer,
-                kind=kind,
-                agency=agency,
-                sent_by=sent_by,
-                returns_listed=len(returns),
-            )
-            notifications.send_reminder(officer, period, returns, kind, today)
-    except IntegrityError:
-        return None
-    return record
+def _claim_and_send(officer, due: list[notifications.Due], today, *, agency=None, sent_by=None):
+    """Record each reminder and send them as one email, in one transaction: a reminder another run has
+    recorded meanwhile is left out (the database refuses the second record), and if the email fails no
+    record is kept, so the next run tries again. The records kept, in the order of `due`."""
+    with transaction.atomic():
+        records, claimed = [], []
+        for item in due:
+            try:
+                with transaction.atomic():
+                    records.append(
+                        ReminderSent.objects.create(
+                            period=item.period,
+                            user=officer,
+                            kind=item.kind,
+                            agency=agency,
+                            sent_by=sent_by,
+                            returns_listed=len(item.returns),
+                        )
+                    )
+            except IntegrityError:
+                continue
+            claimed.append(item)
+        if claimed:
+            notifications.send_reminder(officer, claimed, today)
+    return records
 
 
 def send_reminders(
     today: date, *, days_before: int | None = None, days_after: int | None = None
 ) -> RunReport:
-    """Send the scheduled reminders due today for every open period. Safe to run as often as you like."""
+    """Send the scheduled reminders due today for every open period: one email per officer, listing what
+    they have outstanding in every partnership whose reminder is due. Safe to run as often as you like."""
     days_before = settings.CSP_REMINDER_DAYS_BEFORE if days_before is None else days_before
     days_after = settings.CSP_LATE_REMINDER_DAYS_AFTER if days_after is None else days_after
     report = RunReport()
+    due: dict[int, tuple[object, list[notifications.Due]]] = {}
     periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN).select_related("plan_year__partnership")
-    for period in periods:
+    for period in periods.order_by("plan_year__partnership__name", "plan_year__start_year", "number"):
         kind = kind_due(period, today, days_before=days_before, days_after=days_after)
         if kind is None:
             continue
         already = set(ReminderSent.objects.filter(period=period, kind=kind).values_list("user_id", flat=True))
         for officer, returns in outstanding_by_officer(period):
-            if officer.pk in already:
-                continue
-            try:
-                record = _claim_and_send(period, officer, returns, kind, today)
-            except Exception:  # one officer's mail failing must not stop the others'
-                logger.exception("Could not send the %s reminder for %s to %s", kind, period, officer)
-                report.failed.append(f"{officer.get_username()} ({period.quarter.short_label}, {kind})")
-                continue
-            if record is not None:
-                report.sent.append(record)
+            if officer.pk not in already:
+                due.setdefault(officer.pk, (officer, []))[1].append(notifications.Due(period, kind, returns))
+    for officer, items in due.values():
+        try:
+            report.sent += _claim_and_send(officer, items, today)
+        except Exception:  # one officer's mail failing must not stop the others'
+            logger.exception("Could not send the reminder to %s", officer)
+            what = "; ".join(f"{item.period.quarter.short_label}, {item.kind}" for item in items)
+            report.failed.append(f"{officer.get_username()} ({what})")
     return report
 
 
@@ -131,16 +140,13 @@ def remind_agency(period: ReportingPeriod, agency: Agency, sent_by, today: date)
         )
     sent = []
     for officer, returns in outstanding:
+        item = notifications.Due(period, ReminderKind.BY_COORDINATOR, returns)
         try:
-            record = _claim_and_send(
-                period, officer, returns, ReminderKind.BY_COORDINATOR, today, agency=agency, sent_by=sent_by
-            )
+            sent += _claim_and_send(officer, [item], today, agency=agency, sent_by=sent_by)
         except Exception as error:
             logger.exception("Could not send the coordinator's reminder for %s to %s", period, officer)
             raise ReminderError(
                 f"The email to {officer.get_username()} could not be sent ({error.__class__.__name__}); "
                 f"{len(sent)} of {len(outstanding)} officers were reminded. Try again later."
             ) from error
-        if record is not None:
-            sent.append(record)
     return sent

@@ -185,6 +185,7 @@ class FigureResource(AllOrNothingResource):
 
     def before_import_row(self, row, **kwargs):
         self._row = None
+        super().before_import_row(row, **kwargs)
         self._row = self._parse(row, kwargs.get("row_number"))
 
     def _parse(self, row, number: int | None) -> _ParsedRow:

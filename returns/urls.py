@@ -1,9 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from returns.views import coordinator, dashboard, officer, plan_years
 
-urlpatterns = [
-    path("returns/", officer.home, name="home"),
+in_a_partnership = [
     path("returns/<int:return_id>/", officer.return_page, name="return"),
     path("returns/<int:return_id>/history/", officer.history, name="return_history"),
     path("returns/<int:return_id>/review/", coordinator.review, name="review"),
@@ -27,4 +26,10 @@ urlpatterns = [
     ),
     path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
     path("plan-years/new/", plan_years.new_plan_year, name="new_plan_year"),
+]
+
+urlpatterns = [
+    # An officer's list runs across every partnership their agencies serve.
+    path("returns/", officer.home, name="home"),
+    path("p/<slug:partnership>/", include(in_a_partnership)),
 ]

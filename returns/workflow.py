@@ -51,7 +51,8 @@ def _locked(ret: Return) -> Return:
 def _may_officer_write(ret: Return, user) -> None:
     if refusal := ret.officer_edit_refusal():
         raise WorkflowError(refusal)
-    if not (roles.is_coordinator(user) or ret.agency.memberships.filter(user=user).exists()):
+    partnership_id = ret.period.plan_year.partnership_id
+    if not (roles.is_coordinator(user, partnership_id) or ret.agency.memberships.filter(user=user).exists()):
         raise WorkflowError("Only the agency's officers can change this return.")
 
 
@@ -156,13 +157,13 @@ def submit_return(ret: Return, user, *, version: int) -> Return:
     return current
 
 
-def coordinator_only(user) -> None:
-    if not roles.is_coordinator(user):
-        raise WorkflowError("Only a CSP coordinator can do this.")
+def coordinator_only(user, partnership_id: int) -> None:
+    if not roles.is_coordinator(user, partnership_id):
+        raise WorkflowError("Only a coordinator of this partnership can do this.")
 
 
 def approve_return(ret: Return, user) -> Return:
-    coordinator_only(user)
+    coordinator_only(user, ret.period.plan_year.partnership_id)
     with transaction.atomic():
         current = _locked(ret)
         if current.state != ReturnState.SUBMITTED:
@@ -175,7 +176,7 @@ def approve_return(ret: Return, user) -> Return:
 
 
 def send_back(ret: Return, user, reason: str) -> Return:
-    coordinator_only(user)
+    coordinator_only(user, ret.period.plan_year.partnership_id)
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Say why the return is being sent back, so the officer knows what to fix.")
@@ -197,7 +198,7 @@ def send_back(ret: Return, user, reason: str) -> Return:
 
 def reopen_return(ret: Return, user, reason: str) -> Return:
     """A coordinator lets one return be changed again, even in a closed period; the reason is kept."""
-    coordinator_only(user)
+    coordinator_only(user, ret.period.plan_year.partnership_id)
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Say why the return is being re-opened: the reason is kept in its history.")

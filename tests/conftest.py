@@ -26,16 +26,13 @@ def medway_plan(db):
     return PlanYear.objects.get(partnership__slug="medway", start_year=2026)
 
 
-@pytest.fixture
-def plan(db):
+def build_plan(slug: str = "testshire", name: str = "Testshire"):
     """A small plan: two agencies, one indicator each with a measure of every kind of input, an open Q2."""
-    partnership = factories.PartnershipFactory(
-        slug="testshire", name="Testshire Community Safety Partnership"
-    )
+    partnership = factories.PartnershipFactory(slug=slug, name=f"{name} Community Safety Partnership")
     plan_year = factories.PlanYearFactory(partnership=partnership)
     priority = factories.PriorityFactory(plan_year=plan_year, code="SAFE", title="Safer streets")
-    ours = factories.AgencyFactory(partnership=partnership, name="Testshire Police", short_name="TP")
-    theirs = factories.AgencyFactory(partnership=partnership, name="Testshire Fire", short_name="TF")
+    ours = factories.AgencyFactory(partnership=partnership, name=f"{name} Police", short_name="TP")
+    theirs = factories.AgencyFactory(partnership=partnership, name=f"{name} Fire", short_name="TF")
     indicator = factories.IndicatorFactory(priority=priority, code="SAFE-01", agencies=[ours])
     other_indicator = factories.IndicatorFactory(priority=priority, code="SAFE-02", agencies=[theirs])
     count = factories.MeasureFactory(indicator=indicator, supplier=ours, name="Incidents", code="SAFE-01-A")
@@ -90,6 +87,18 @@ def plan(db):
 
 
 @pytest.fixture
+def plan(db):
+    """A small plan (`build_plan`) of the Testshire partnership."""
+    return build_plan()
+
+
+@pytest.fixture
+def other_plan(db):
+    """The same small plan in another partnership, Otherton, whose people must never see Testshire's."""
+    return build_plan("otherton", "Otherton")
+
+
+@pytest.fixture
 def officer(plan):
     return factories.officer_of(plan.ours, username="officer")
 
@@ -99,14 +108,27 @@ def other_agency_officer(plan):
     return factories.officer_of(plan.theirs, username="other-officer")
 
 
-@pytest.fixture
-def coordinator(db):
-    return factories.make_user("coordinator", roles.COORDINATOR)
+def _own_partnerships(request) -> list | None:
+    """The partnerships of the test's own plans (Testshire's, Medway's), never `other_plan`'s; None, for
+    every partnership there is, when the test has neither."""
+    found = []
+    if "plan" in request.fixturenames:
+        found.append(request.getfixturevalue("plan").partnership)
+    if "medway_plan" in request.fixturenames:
+        found.append(request.getfixturevalue("medway_plan").partnership)
+    return found or None
 
 
 @pytest.fixture
-def viewer(db):
-    return factories.make_user("viewer", roles.VIEWER)
+def coordinator(db, request):
+    """A coordinator of the test's own partnerships."""
+    return factories.make_user("coordinator", roles.COORDINATOR, partnerships=_own_partnerships(request))
+
+
+@pytest.fixture
+def viewer(db, request):
+    """A report viewer of the test's own partnerships."""
+    return factories.make_user("viewer", roles.VIEWER, partnerships=_own_partnerships(request))
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from csp import roles
-from csp.models import Agency, Membership, Partnership, PlanYear
+from csp.models import Agency, Membership, Partnership, PartnershipRole, PlanYear
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
 from indicators.models import Indicator, Measure
 from returns.models import PeriodState, ReportingPeriod, Return
@@ -105,15 +103,17 @@ class ReturnFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
 
 
-def make_user(username: str, role: str | None = None, agencies=(), **flags):
+def make_user(username: str, role: str | None = None, agencies=(), partnerships=None, **flags):
+    """A user with a password, an officer of `agencies`, and holding `role` (a `csp.models.Role`) in
+    `partnerships` (every partnership there is, if none are named)."""
     user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **flags)
     if role:
-        # get_or_create: transactional tests flush the groups the data migration made.
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        for partnership in Partnership.objects.all() if partnerships is None else partnerships:
+            PartnershipRole.objects.create(user=user, partnership=partnership, role=role)
     for agency in agencies:
         Membership.objects.create(user=user, agency=agency)
     return user
 
 
 def officer_of(*agencies, username: str = "officer"):
-    return make_user(username, roles.OFFICER, agencies)
+    return make_user(username, agencies=agencies)

@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.test.html import parse_html
 from django.urls import resolve
 
+from csp.models import Partnership
+
 STATIC = settings.BASE_DIR / "static"
 TEMPLATES = settings.BASE_DIR / "templates"
 CSS_FILES = sorted(STATIC.rglob("*.css"))
@@ -138,8 +140,9 @@ def test_every_static_file_a_template_names_exists(template, path):
 
 @pytest.fixture
 def page_request(rf):
-    request = rf.get("/plan/")
+    request = rf.get("/p/testshire/plan/")
     request.user = get_user_model()(username="officer")
+    request.partnership = Partnership(name=PARTNERSHIP, slug="testshire")  # the page's partnership
     request._messages = []
     return request
 
@@ -195,7 +198,7 @@ def test_signed_in_officer_sees_plan_and_sign_out_but_not_admin(page_request):
     html = render_page(page_request)
 
     assert '<nav aria-label="Menu" class="govuk-service-navigation__wrapper">' in html
-    assert '<a class="govuk-service-navigation__link" href="/plan/"' in html
+    assert '<a class="govuk-service-navigation__link" href="/p/testshire/plan/"' in html
     assert "/admin/" not in html
     sign_out = re.search(r'<form [^>]*method="post" action="/accounts/logout/">(.*?)</form>', html, re.S)
     assert sign_out
@@ -204,13 +207,13 @@ def test_signed_in_officer_sees_plan_and_sign_out_but_not_admin(page_request):
 
 
 def test_plan_link_is_marked_current_on_the_plan_page(page_request):
-    page_request.resolver_match = resolve("/plan/")
+    page_request.resolver_match = resolve("/p/testshire/plan/")
 
     html = render_page(page_request)
 
     assert_in_html(
         '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
-        '<a class="govuk-service-navigation__link" href="/plan/" aria-current="page">'
+        '<a class="govuk-service-navigation__link" href="/p/testshire/plan/" aria-current="page">'
         '<strong class="govuk-service-navigation__active-fallback">Plan</strong></a></li>',
         html,
     )

@@ -51,7 +51,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 @pytest.mark.parametrize("url_name", ["login", "plan_year", "return", "home"])
 def test_every_page_sends_a_strict_content_security_policy(client, officer, plan, url_name):
     client.force_login(officer)
-    kwargs = {"plan_year": {"plan_year_id": plan.plan_year.pk}, "return": {"return_id": plan.ret.pk}}
+    slug = {"partnership": plan.partnership.slug}
+    kwargs = {
+        "plan_year": {**slug, "plan_year_id": plan.plan_year.pk},
+        "return": {**slug, "return_id": plan.ret.pk},
+    }
     response = client.get(reverse(url_name, kwargs=kwargs.get(url_name)))
 
     policy = response["Content-Security-Policy"]
@@ -86,33 +90,39 @@ def two_factor_required(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 
-def test_coordinator_must_set_up_two_factor_before_anything_else(client, coordinator, two_factor_required):
+def test_coordinator_must_set_up_two_factor_before_anything_else(
+    client, plan, coordinator, two_factor_required
+):
     client.force_login(coordinator)
 
-    response = client.get(reverse("periods"))
+    response = client.get(reverse("periods", args=["testshire"]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
 
     page = client.get(response["Location"])
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=coordinator)
-    wrong = client.post(page.request["PATH_INFO"], {"token": "000000", "next": reverse("periods")})
+    wrong = client.post(
+        page.request["PATH_INFO"], {"token": "000000", "next": reverse("periods", args=["testshire"])}
+    )
     assert "The code is not right" in wrong.content.decode()
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-    done = client.post(page.request["PATH_INFO"], {"token": code, "next": reverse("periods")})
-    assert done.status_code == 302 and done["Location"] == reverse("periods")
-    assert client.get(reverse("periods")).status_code == 200
+    done = client.post(
+        page.request["PATH_INFO"], {"token": code, "next": reverse("periods", args=["testshire"])}
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("periods", args=["testshire"])
+    assert client.get(reverse("periods", args=["testshire"])).status_code == 200
 
 
-def test_returning_coordinator_enters_a_code(client, coordinator, two_factor_required):
+def test_returning_coordinator_enters_a_code(client, plan, coordinator, two_factor_required):
     device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
     client.force_login(coordinator)
 
-    response = client.get(reverse("periods"))
+    response = client.get(reverse("periods", args=["testshire"]))
 
     assert response["Location"].startswith(reverse("two_factor_verify"))
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
     assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
-    assert client.get(reverse("periods")).status_code == 200
+    assert client.get(reverse("periods", args=["testshire"])).status_code == 200
 
 
 def test_officers_sign_in_with_a_password_alone(client, officer, two_factor_required):

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from csp.admin import PartnershipScoped, ScopedAdmin
 from csp.models import PlanYear
 from indicators.models import Indicator
 from themes import admin_workbook
 from themes.models import Deliverable, KeyTheme, Priority
 
 
-class ThemeChoiceInline(admin.TabularInline):
+class ThemeChoiceInline(PartnershipScoped, admin.TabularInline):
     """An inline on a priority's page whose `theme_field` offers only that priority's key themes."""
 
     theme_field = ""
@@ -38,7 +39,7 @@ class DeliverableInline(ThemeChoiceInline):
     theme_field = "delivers_theme"
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(PartnershipScoped, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ("order", "code", "text", "benchmark_text", "benchmark_kind")
@@ -47,7 +48,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(ScopedAdmin):
     list_display = ("title", "code", "order", "plan_year", "led_by")
     list_filter = ("plan_year",)
     search_fields = ("title", "code", "led_by")
@@ -57,7 +58,7 @@ class PriorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyTheme)
-class KeyThemeAdmin(admin.ModelAdmin):
+class KeyThemeAdmin(ScopedAdmin):
     list_display = ("__str__", "priority", "order", "parent")
     list_filter = ("priority__plan_year", "priority")
     search_fields = ("text",)
@@ -67,7 +68,7 @@ class KeyThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(ScopedAdmin):
     list_display = ("__str__", "priority", "order", "lead_agency")
     list_filter = ("priority__plan_year", "priority", "lead_agency")
     search_fields = ("text",)
@@ -78,7 +79,7 @@ class DeliverableAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(admin.ModelAdmin):
+class PlanYearAdmin(ScopedAdmin):
     list_display = ("__str__", "partnership", "start_year", "title")
     list_filter = ("partnership",)
     search_fields = ("title", "partnership__name")

@@ -1,6 +1,6 @@
 """The plan workbook in the admin: import (upload, preview, confirm), export, and the blank template.
 
-Hooked into `PlanYearAdmin` (csp/admin.py) by `urls()` and `export_workbook_action`.
+Hooked into `PlanYearAdmin` (themes/admin.py) by `urls()` and `export_workbook_action`.
 
 Between preview and confirm, the uploaded file waits in default storage under a random name, and that
 name lives only in the uploader's session (which is server-side), with the file's SHA-256. So a confirm
@@ -27,7 +27,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from csp import roles
 from csp.models import PlanYear
+from csp.resources import administered_slugs
 from themes import workbook, workbook_export
 from themes.import_report import ImportReport
 from themes.plan_import import import_plan
@@ -79,8 +81,16 @@ def urls(model_admin) -> list:
 
 
 def _may_import(request: HttpRequest) -> None:
-    if not request.user.has_perms(IMPORT_PERMISSIONS):
+    """Superusers (and anyone given every plan permission), and partnership administrators, for their own
+    partnerships' plans (`_allowed`)."""
+    if not (
+        request.user.has_perms(IMPORT_PERMISSIONS) or roles.partnership_ids(request.user, roles.ADMINISTRATOR)
+    ):
         raise PermissionDenied
+
+
+def _allowed(request: HttpRequest) -> set[str] | None:
+    return None if request.user.has_perms(IMPORT_PERMISSIONS) else administered_slugs(request.user)
 
 
 def _page(request, model_admin, template: str, context: dict, status: int = 200) -> TemplateResponse:
@@ -119,7 +129,7 @@ def _upload(request: HttpRequest, model_admin) -> HttpResponse:
     except RefusedFile as refused:
         form.add_error("workbook", str(refused))
         return _page(request, model_admin, "import_workbook.html", {"form": form})
-    report = import_plan(book, dry_run=True)
+    report = import_plan(book, dry_run=True, partnerships=_allowed(request))
     token = _keep(request, checked.data, upload.name) if report.ok and report.changes_anything else None
     return _preview(request, model_admin, report, upload.name, token)
 
@@ -143,7 +153,9 @@ def confirm_import(request: HttpRequest, model_admin) -> HttpResponse:
         messages.error(request, "There is no previewed workbook to import: upload it again.")
         return redirect("admin:csp_planyear_import_workbook")
     try:
-        report = import_plan(workbook.read(check_bytes(data, pending["name"])))
+        report = import_plan(
+            workbook.read(check_bytes(data, pending["name"])), partnerships=_allowed(request)
+        )
     except RefusedFile as refused:
         messages.error(request, str(refused))
         return redirect("admin:csp_planyear_import_workbook")
@@ -222,7 +234,9 @@ def workbook_response(plan_year: PlanYear, fmt: str = "xlsx") -> HttpResponse:
 
 
 def export_workbook(request: HttpRequest, model_admin, object_id: int) -> HttpResponse:
-    plan_year = get_object_or_404(PlanYear.objects.select_related("partnership"), pk=object_id)
+    plan_year = get_object_or_404(
+        model_admin.get_queryset(request).select_related("partnership"), pk=object_id
+    )
     if not model_admin.has_view_permission(request, plan_year):
         raise PermissionDenied
     return workbook_response(plan_year, request.GET.get("format", "xlsx"))

@@ -5,6 +5,8 @@ from django.db import models
 
 
 class Priority(models.Model):
+    partnership_path = "plan_year__partnership"
+
     plan_year = models.ForeignKey("csp.PlanYear", on_delete=models.CASCADE, related_name="priorities")
     order = models.PositiveSmallIntegerField()
     code = models.SlugField(
@@ -41,6 +43,8 @@ class Priority(models.Model):
 class KeyTheme(models.Model):
     """A key-theme bullet; it may sit one level under another (as under the drugs priority)."""
 
+    partnership_path = "priority__plan_year__partnership"
+
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="themes")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -69,6 +73,8 @@ class KeyTheme(models.Model):
 
 
 class Deliverable(models.Model):
+    partnership_path = "priority__plan_year__partnership"
+
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="deliverables")
     order = models.PositiveSmallIntegerField()
     text = models.TextField()

@@ -17,7 +17,9 @@ TEMPORARY_ORDER = 32767
 """Where an item waits while the orders around it are rearranged (the largest small integer)."""
 
 
-def import_plan(workbook: wb.PlanWorkbook, *, dry_run: bool = False) -> ImportReport:
+def import_plan(
+    workbook: wb.PlanWorkbook, *, dry_run: bool = False, partnerships: set[str] | None = None
+) -> ImportReport:
     """Create or update one plan year from a workbook: all of it, or nothing.
 
     Priorities, indicators and measures are found by their stable codes, agencies by name, key themes
@@ -29,7 +31,7 @@ def import_plan(workbook: wb.PlanWorkbook, *, dry_run: bool = False) -> ImportRe
     report = ImportReport(dry_run=dry_run, errors=list(workbook.problems))
     try:
         with transaction.atomic():
-            _Importer(workbook, report).run()
+            _Importer(workbook, report, partnerships).run()
             if dry_run or report.errors:
                 transaction.set_rollback(True)
                 report.plan_year_id = None
@@ -46,7 +48,8 @@ class _SkipRow(Exception):
 
 
 class _Importer:
-    def __init__(self, workbook: wb.PlanWorkbook, report: ImportReport):
+    def __init__(self, workbook: wb.PlanWorkbook, report: ImportReport, partnerships: set[str] | None):
+        self.allowed = partnerships
         self.rows = workbook.rows
         self.report = report
         self.partnership: Partnership | None = None
@@ -214,6 +217,12 @@ class _Importer:
             return
         for row, cells, _ in self.parsed(sheet):
             slug = cells["slug"]
+            if self.allowed is not None and slug not in self.allowed:
+                mine = ", ".join(sorted(self.allowed)) or "none"
+                self.error(
+                    sheet, row, f"you may import plans only for the partnerships you administer ({mine})."
+                )
+                return
             partnership = Partnership.objects.filter(slug=slug).first() or Partnership(slug=slug)
             values = {
                 "name": cells["partnership"],

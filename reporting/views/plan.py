@@ -6,12 +6,12 @@ It lives with the report because it reads what the report reads, through the sam
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from csp.models import PlanYear
+from csp.roles import member_view
 from indicators.quarters import Quarter
 from returns.figures import rate_quarter
 from returns.models import Return
@@ -43,33 +43,28 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
     return priorities, quarter
 
 
-@login_required
-def current_plan(request: HttpRequest) -> HttpResponse:
-    latest = PlanYear.objects.order_by("-start_year", "pk").first()
+@member_view
+def current_plan(request: HttpRequest, partnership) -> HttpResponse:
+    latest = partnership.plan_years.order_by("-start_year").first()
     if latest is None:
         return render(request, "reporting/no_plan.html")
-    return redirect("plan_year", plan_year_id=latest.pk)
+    return redirect("plan_year", partnership=partnership.slug, plan_year_id=latest.pk)
 
 
-@login_required
-def plan(request: HttpRequest, plan_year_id: int) -> HttpResponse:
-    # The plan is public within the partnership: every signed-in user may read all of it.
+@member_view
+def plan(request: HttpRequest, partnership, plan_year_id: int) -> HttpResponse:
+    # The plan is open to everyone in the partnership: every member may read all of it.
     # One query for the plan year, its partnership's other years and its latest opened quarter.
-    years = list(
-        with_latest_quarter(PlanYear.objects.filter(partnership__plan_years=plan_year_id)).select_related(
-            "partnership"
-        )
-    )
+    years = list(with_latest_quarter(partnership.plan_years.all()))
     plan_year = next((year for year in years if year.pk == plan_year_id), None)
     if plan_year is None:
         raise Http404("No such plan year.")
+    plan_year.partnership = partnership
     priorities, quarter = load_plan_with_ratings(plan_year, today=timezone.localdate())
     context = {
         "plan_year": plan_year,
         "priorities": priorities,
         "quarter": quarter,
         "other_years": [year for year in years if year.pk != plan_year_id],
-        # The header names this plan's partnership; saying so spares the context processor's query.
-        "partnership_name": plan_year.partnership.name,
     }
     return render(request, "reporting/plan.html", context)

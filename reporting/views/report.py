@@ -1,4 +1,4 @@
-"""The quarterly SEG report: for coordinators and SEG viewers; officers get a 403."""
+"""The quarterly report: for the partnership's coordinators and report viewers; officers get a 403."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from csp import roles
 from csp.htmx import render_page
-from csp.roles import coordinator_required, report_reader_required
+from csp.roles import coordinator_view, report_reader_view
 from reporting import exports
 from reporting.builder import build_quarterly_report
 from reporting.forms import IssueForm
@@ -18,21 +18,23 @@ from returns.models import ReportingPeriod
 from returns.periods import period_or_current
 
 
-@report_reader_required
+@report_reader_view
 @require_GET
-def report_index(request: HttpRequest) -> HttpResponse:
-    periods = ReportingPeriod.objects.select_related("plan_year__partnership").order_by(
-        "plan_year__partnership__name", "-plan_year__start_year", "-number"
+def report_index(request: HttpRequest, partnership) -> HttpResponse:
+    periods = (
+        ReportingPeriod.objects.filter(plan_year__partnership=partnership)
+        .select_related("plan_year__partnership")
+        .order_by("-plan_year__start_year", "-number")
     )
     return render(request, "reporting/report_index.html", {"periods": periods})
 
 
-@report_reader_required
+@report_reader_view
 @require_GET
-def report_page(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
+def report_page(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     report = build_quarterly_report(period, today=timezone.localdate())
-    is_coordinator = roles.is_coordinator(request.user)
+    is_coordinator = roles.is_coordinator(request.user, partnership)
     context = {
         "period": period,
         "report": report,
@@ -44,11 +46,11 @@ def report_page(request: HttpRequest, period_id: int) -> HttpResponse:
     return render(request, "reporting/report_page.html", context)
 
 
-@report_reader_required
+@report_reader_view
 @require_GET
-def report_pdf(request: HttpRequest, period_id: int) -> HttpResponse:
+def report_pdf(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
     """The PDF when it is ready; otherwise a page that shows progress (and polls, with htmx)."""
-    period = period_or_current(period_id)
+    period = period_or_current(partnership, period_id)
     report = build_quarterly_report(period, today=timezone.localdate())
     render_ = request_pdf(period, report, retry=request.GET.get("retry") == "1")
     if render_.is_ready and not request.htmx:
@@ -62,10 +64,10 @@ def report_pdf(request: HttpRequest, period_id: int) -> HttpResponse:
     return render_page(request, "reporting/pdf_status.html", "status", context)
 
 
-@report_reader_required
+@report_reader_view
 @require_GET
-def report_figures(request: HttpRequest, period_id: int, fmt: str) -> HttpResponse:
-    period = period_or_current(period_id)
+def report_figures(request: HttpRequest, partnership, period_id: int, fmt: str) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     report = build_quarterly_report(period, today=timezone.localdate())
     filename = f"seg-figures-{period.code}.{fmt}"
     if fmt == "csv":
@@ -81,14 +83,14 @@ def report_figures(request: HttpRequest, period_id: int, fmt: str) -> HttpRespon
     return response
 
 
-@coordinator_required
+@coordinator_view
 @require_POST
-def report_issue(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
+def report_issue(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     form = IssueForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The report could not be issued: open it again and retry.")
-        return redirect("report", period_id=period.pk)
+        return redirect(period.link("report"))
     try:
         issued = issue_report(
             period, request.user, today=timezone.localdate(), fingerprint=form.cleaned_data["fingerprint"]
@@ -98,13 +100,14 @@ def report_issue(request: HttpRequest, period_id: int) -> HttpResponse:
     else:
         draft = " It is marked DRAFT because some returns are not yet approved." if issued.was_draft else ""
         messages.success(request, f"The report for {period.quarter.short_label} has been issued.{draft}")
-    return redirect("report", period_id=period.pk)
+    return redirect(period.link("report"))
 
 
-@report_reader_required
+@report_reader_view
 @require_GET
-def issued_report(request: HttpRequest, issued_id: int) -> HttpResponse:
-    issued = get_object_or_404(IssuedReport.objects.select_related("period__plan_year"), pk=issued_id)
+def issued_report(request: HttpRequest, partnership, issued_id: int) -> HttpResponse:
+    copies = IssuedReport.objects.filter(period__plan_year__partnership=partnership)
+    issued = get_object_or_404(copies.select_related("period__plan_year"), pk=issued_id)
     return _pdf_response(issued.file, issued.filename)
 
 

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from csp.models import Agency
 from indicators.models import Indicator
@@ -137,7 +136,7 @@ def totals(rows: list[Row], filters: DashboardFilters, base_url: str) -> Row:
 def agency_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[Row]:
     """One row per agency owing returns in the period (as filtered), with when it was last reminded."""
     past_deadline = period.is_past_deadline(today)
-    base_url = reverse("dashboard_returns", args=[period.pk])
+    base_url = period.link("dashboard_returns")
     values = (
         filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
         .values("agency_id", "agency__name")
@@ -157,7 +156,7 @@ def agency_rows(period: ReportingPeriod, filters: DashboardFilters, today: date)
 def indicator_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[tuple[str, list]]:
     """Rows per indicator, grouped under their priority's heading, in the plan's order."""
     past_deadline = period.is_past_deadline(today)
-    base_url = reverse("dashboard_returns", args=[period.pk])
+    base_url = period.link("dashboard_returns")
     values = (
         filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
         .values(

@@ -6,16 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from csp.roles import coordinator_required
+from csp.roles import coordinator_view
 from returns.models import PeriodState, ReportingPeriod, Return, ReturnState
 from returns.periods import period_or_current, set_period_state
 from returns.workflow import WorkflowError, approve_return, reopen_return, send_back
 
 
-@coordinator_required
-def periods(request: HttpRequest) -> HttpResponse:
+@coordinator_view
+def periods(request: HttpRequest, partnership) -> HttpResponse:
     rows = (
-        ReportingPeriod.objects.select_related("plan_year__partnership")
+        ReportingPeriod.objects.filter(plan_year__partnership=partnership)
+        .select_related("plan_year__partnership")
         .annotate(
             total=Count("returns"),
             done=Count("returns", filter=Q(returns__state__in=ReturnState.received())),
@@ -25,24 +26,24 @@ def periods(request: HttpRequest) -> HttpResponse:
     return render(request, "returns/periods.html", {"periods": rows, "states": PeriodState})
 
 
-@coordinator_required
+@coordinator_view
 @require_POST
-def period_state(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = get_object_or_404(ReportingPeriod, pk=period_id)
+def period_state(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     try:
         period = set_period_state(period, request.user, request.POST.get("state", ""))
     except WorkflowError as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
-    return redirect("periods")
+    return redirect("periods", partnership=partnership.slug)
 
 
-@coordinator_required
-def review_queue(request: HttpRequest, period_id: int | None = None) -> HttpResponse:
-    period = period_or_current(period_id)
+@coordinator_view
+def review_queue(request: HttpRequest, partnership, period_id: int | None = None) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     if period is None:
-        return redirect("periods")
+        return redirect("periods", partnership=partnership.slug)
     submitted = (
         Return.objects.filter(period=period, state=ReturnState.SUBMITTED)
         .select_related("indicator__priority", "agency")
@@ -62,10 +63,11 @@ def review_queue(request: HttpRequest, period_id: int | None = None) -> HttpResp
     )
 
 
-@coordinator_required
+@coordinator_view
 @require_POST
-def review(request: HttpRequest, return_id: int) -> HttpResponse:
-    ret = get_object_or_404(Return.objects.for_user(request.user), pk=return_id)
+def review(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
+    returns = Return.objects.for_user(request.user).filter(period__plan_year__partnership=partnership)
+    ret = get_object_or_404(returns.select_related("period__plan_year__partnership"), pk=return_id)
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
@@ -81,5 +83,5 @@ def review(request: HttpRequest, return_id: int) -> HttpResponse:
             messages.error(request, "Choose approve or send back.")
     except WorkflowError as refused:
         messages.error(request, str(refused))
-        return redirect("return", return_id=ret.pk)
-    return redirect("review_queue", period_id=ret.period_id)
+        return redirect(ret)
+    return redirect("review_queue", partnership=partnership.slug, period_id=ret.period_id)

@@ -4,13 +4,12 @@ to one agency, and the escalations page where the period's summary for the repor
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from csp.htmx import redirect_to, render_page
 from csp.models import Agency
-from csp.roles import coordinator_required
+from csp.roles import coordinator_view
 from returns import notifications
 from returns.dashboard.queries import (
     DashboardFilters,
@@ -35,7 +34,7 @@ def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> d
         "days_to_deadline": (period.deadline - today).days,
         "filters": filters,
         "view": view,
-        "base_url": reverse("dashboard_returns", args=[period.pk]),
+        "base_url": period.link("dashboard_returns"),
         "state_links": [
             (value, label, filters.query(state=value or None))
             for value, label in [("", "All"), *ReturnState.choices]
@@ -48,11 +47,11 @@ def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> d
     }
 
 
-@coordinator_required
-def dashboard(request: HttpRequest, period_id: int | None = None) -> HttpResponse:
-    period = period_or_current(period_id)
+@coordinator_view
+def dashboard(request: HttpRequest, partnership, period_id: int | None = None) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     if period is None:
-        return redirect("periods")
+        return redirect("periods", partnership=partnership.slug)
     context = _page_context(request, period, "dashboard")
     rows = agency_rows(period, context["filters"], context["today"])
     context.update(
@@ -66,9 +65,9 @@ def dashboard(request: HttpRequest, period_id: int | None = None) -> HttpRespons
     return render_page(request, "returns/dashboard.html", "results", context)
 
 
-@coordinator_required
-def dashboard_indicators(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
+@coordinator_view
+def dashboard_indicators(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     context = _page_context(request, period, "dashboard_indicators")
     groups = indicator_rows(period, context["filters"], context["today"])
     rows = [row for _, rows in groups for row in rows]
@@ -76,9 +75,9 @@ def dashboard_indicators(request: HttpRequest, period_id: int) -> HttpResponse:
     return render_page(request, "returns/dashboard_indicators.html", "results", context)
 
 
-@coordinator_required
-def dashboard_returns(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
+@coordinator_view
+def dashboard_returns(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     context = _page_context(request, period, "dashboard_returns")
     returns = (
         context["filters"]
@@ -93,14 +92,14 @@ def dashboard_returns(request: HttpRequest, period_id: int) -> HttpResponse:
 def _back_to_dashboard(request: HttpRequest, period: ReportingPeriod) -> HttpResponse:
     """Back to the dashboard the form was posted from, with its filters (and nothing else)."""
     filters = DashboardFilters(request.POST, period)
-    return redirect_to(request, reverse("dashboard", args=[period.pk]) + filters.query())
+    return redirect_to(request, period.link("dashboard") + filters.query())
 
 
-@coordinator_required
+@coordinator_view
 @require_POST
-def send_agency_reminder(request: HttpRequest, period_id: int, agency_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
-    agency = get_object_or_404(Agency, pk=agency_id, partnership_id=period.plan_year.partnership_id)
+def send_agency_reminder(request: HttpRequest, partnership, period_id: int, agency_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
+    agency = get_object_or_404(Agency, pk=agency_id, partnership=partnership)
     try:
         sent = remind_agency(period, agency, request.user, timezone.localdate())
     except ReminderError as refused:
@@ -111,9 +110,9 @@ def send_agency_reminder(request: HttpRequest, period_id: int, agency_id: int) -
     return _back_to_dashboard(request, period)
 
 
-@coordinator_required
+@coordinator_view
 @require_POST
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: HttpRequest, partnership) -> HttpResponse:
     wanted = request.POST.get("agency_complete") == "on"
     notifications.set_agency_complete_preference(request.user, wanted)
     if wanted:
@@ -122,14 +121,14 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "You will no longer be emailed when an agency completes its returns.")
     period_id = request.POST.get("period", "")
     if not period_id.isdigit():
-        return redirect("dashboard_current")
-    return _back_to_dashboard(request, period_or_current(int(period_id)))
+        return redirect("dashboard_current", partnership=partnership.slug)
+    return _back_to_dashboard(request, period_or_current(partnership, int(period_id)))
 
 
-@coordinator_required
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def escalations(request: HttpRequest, period_id: int) -> HttpResponse:
-    period = period_or_current(period_id)
+def escalations(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
+    period = period_or_current(partnership, period_id)
     items = escalated_items(period)
     saved = False
     form = SummaryForm.of(period)
@@ -139,7 +138,7 @@ def escalations(request: HttpRequest, period_id: int) -> HttpResponse:
             form = outcome
         elif not request.htmx:
             messages.success(request, "Summary saved.")
-            return redirect("escalations", period_id=period.pk)
+            return redirect("escalations", partnership=partnership.slug, period_id=period.pk)
         else:
             period, saved, form = outcome, True, SummaryForm.of(outcome)
     in_summary = {ret.pk for ret in items if escalation_text(ret) in period.summary}

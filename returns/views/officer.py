@@ -1,7 +1,7 @@
 """What partner officers use: their returns for the period, one return, its history."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 
 from django.contrib import messages
@@ -14,55 +14,89 @@ from django.views.decorators.http import require_http_methods
 
 from csp import roles
 from csp.htmx import redirect_to, render_page
+from csp.roles import member_view
 from indicators.fields import measure_field_names, measure_hint
 from indicators.kinds import Rag
 from indicators.models import Measure
 from returns.figures import figures_for
 from returns.forms import ReturnForm, initial_for
 from returns.history import return_history
-from returns.models import Figure, Return, ReturnState
-from returns.periods import period_or_current
+from returns.models import Figure, ReportingPeriod, Return, ReturnState
+from returns.periods import current_periods
 from returns.workflow import StaleReturn, WorkflowError, save_draft, submit_return, supplied_measures
+
+
+@dataclass
+class PartnershipReturns:
+    """One partnership's part of an officer's list: its period, and the officer's returns in it."""
+
+    period: ReportingPeriod
+    returns: list[Return]
+    today: date
+
+    @property
+    def partnership(self):
+        return self.period.plan_year.partnership
+
+    @property
+    def groups(self) -> list[tuple]:
+        """The returns under their priorities, in the plan's order."""
+        return [(p, list(items)) for p, items in groupby(self.returns, key=lambda r: r.indicator.priority)]
+
+    @property
+    def done(self) -> int:
+        return sum(r.is_received for r in self.returns)
+
+    @property
+    def sent_back(self) -> list[Return]:
+        return [r for r in self.returns if r.state == ReturnState.RETURNED]
+
+    @property
+    def is_late(self) -> bool:
+        return self.period.is_past_deadline(self.today)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if roles.is_coordinator(request.user) and "period" not in request.GET:
-        return redirect("review_queue_current")
+    """An officer's returns across every partnership their agencies serve, each partnership with its own
+    quarter and deadline; `?period=` shows one earlier period instead."""
+    mine = Return.objects.filter(agency__memberships__user=request.user)
     period_id = request.GET.get("period", "")
-    period = period_or_current(int(period_id) if period_id.isdigit() else None)
-    if period is None:
-        return render(request, "returns/home.html", {"period": None})
-    returns = list(
-        Return.objects.for_user(request.user)
-        .filter(period=period)
+    if period_id.isdigit():
+        periods = {
+            0: get_object_or_404(
+                ReportingPeriod.objects.select_related("plan_year__partnership"),
+                pk=period_id,
+                plan_year__partnership__in=roles.member_partnership_ids(request.user),
+            )
+        }
+    else:
+        serving = set(mine.values_list("agency__partnership_id", flat=True).distinct())
+        if not serving:
+            return redirect("start")
+        periods = current_periods(serving)
+    returns = (
+        mine.filter(period__in=periods.values())
         .select_related("indicator__priority", "agency")
         .order_by("indicator__priority__order", "indicator__order", "agency__name")
     )
-    groups = [
-        (priority, list(items)) for priority, items in groupby(returns, key=lambda r: r.indicator.priority)
-    ]
-    return render(
-        request,
-        "returns/home.html",
-        {
-            "period": period,
-            "groups": groups,
-            "total": len(returns),
-            "done": sum(r.is_received for r in returns),
-            "sent_back": [r for r in returns if r.state == ReturnState.RETURNED],
-            "is_late": period.is_past_deadline(timezone.localdate()),
-        },
+    by_id = {period.pk: period for period in periods.values()}
+    by_period: dict[int, list[Return]] = {pk: [] for pk in by_id}
+    for ret in returns:
+        ret.period = by_id[ret.period_id]  # already read, with its partnership, for the links
+        by_period[ret.period_id].append(ret)
+    today = timezone.localdate()
+    sections = sorted(
+        (PartnershipReturns(period, by_period[period.pk], today) for period in periods.values()),
+        key=lambda section: section.partnership.name,
     )
+    return render(request, "returns/home.html", {"sections": sections})
 
 
-def _scoped_return(request: HttpRequest, return_id: int) -> Return:
-    return get_object_or_404(
-        Return.objects.for_user(request.user).select_related(
-            "period__plan_year__partnership", "indicator__priority", "agency"
-        ),
-        pk=return_id,
-    )
+def _scoped_return(request: HttpRequest, partnership, return_id: int) -> Return:
+    returns = Return.objects.for_user(request.user).filter(period__plan_year__partnership=partnership)
+    related = ("period__plan_year__partnership", "indicator__priority", "agency")
+    return get_object_or_404(returns.select_related(*related), pk=return_id)
 
 
 def _previous(ret: Return) -> tuple[Return | None, list[Figure]]:
@@ -125,7 +159,7 @@ class ReturnPage:
 def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     """Save or submit what was posted; a response where the page is left, else None with `page` updated."""
     ret = page.ret
-    here = reverse("return", args=[ret.pk])
+    here = ret.get_absolute_url()
     if not ret.is_editable_by_officer:
         if request.htmx and request.POST.get("_validate"):
             # A field's check that arrives after its return was submitted: nothing to say or swap.
@@ -145,7 +179,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
         if request.POST.get("action") == "submit":
             ret = submit_return(ret, request.user, version=ret.version)
             messages.success(request, f"{ret.indicator.code} submitted to the CSP coordinator.")
-            return redirect_to(request, reverse("home") + f"?period={ret.period_id}")
+            return redirect_to(request, reverse("home"))
     except StaleReturn as stale:
         page.ret, page.conflict = stale.current, stale
         page.form = page.form_kept(request, stale)
@@ -165,10 +199,10 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     return None
 
 
-@login_required
+@member_view
 @require_http_methods(["GET", "POST"])
-def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
-    page = ReturnPage.of(_scoped_return(request, return_id))
+def return_page(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
+    page = ReturnPage.of(_scoped_return(request, partnership, return_id))
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
     ret = page.ret
@@ -192,7 +226,7 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
             (m, [form[n] for n in measure_field_names(m)], by_measure.get(m.pk), computed[m.pk])
             for m in page.measures
         ],
-        "is_coordinator": roles.is_coordinator(request.user),
+        "is_coordinator": roles.is_coordinator(request.user, partnership),
         # After a clash the form stays, with what was typed, whatever state the other save left.
         "editable": page.conflict is not None or ret.is_editable_by_officer,
         "conflict": page.conflict,
@@ -203,7 +237,7 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     return render_page(request, "returns/return.html", "return-form", context)
 
 
-@login_required
-def history(request: HttpRequest, return_id: int) -> HttpResponse:
-    ret = _scoped_return(request, return_id)
+@member_view
+def history(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
+    ret = _scoped_return(request, partnership, return_id)
     return render(request, "returns/history.html", {"ret": ret, "changes": return_history(ret)})

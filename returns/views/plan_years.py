@@ -8,16 +8,14 @@ from django.views.decorators.http import require_http_methods
 
 from csp.htmx import redirect_to, render_page
 from csp.models import PlanYear
-from csp.roles import coordinator_required
+from csp.roles import coordinator_view
 from returns.periods import start_plan_year
 from themes.new_year import NewYearError
 
 
 class NewPlanYearForm(forms.Form):
     previous = forms.ModelChoiceField(
-        queryset=PlanYear.objects.select_related("partnership").order_by("partnership__name", "-start_year"),
-        label="Copy the plan of",
-        empty_label=None,
+        queryset=PlanYear.objects.none(), label="Copy the plan of", empty_label=None
     )
     start_year = forms.IntegerField(
         label="Year the new plan starts",
@@ -27,12 +25,16 @@ class NewPlanYearForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
     )
 
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = partnership.plan_years.order_by("-start_year")
 
-@coordinator_required
+
+@coordinator_view
 @require_http_methods(["GET", "POST"])
-def new_plan_year(request: HttpRequest) -> HttpResponse:
+def new_plan_year(request: HttpRequest, partnership) -> HttpResponse:
     if request.method == "POST":
-        form = NewPlanYearForm(request.POST)
+        form = NewPlanYearForm(request.POST, partnership=partnership)
         if form.is_valid():
             previous = form.cleaned_data["previous"]
             try:
@@ -45,10 +47,10 @@ def new_plan_year(request: HttpRequest) -> HttpResponse:
                     f"The {new.label} plan is ready to edit: a copy of {previous.label}, "
                     "with its four periods not yet open.",
                 )
-                return redirect_to(request, reverse("plan_year", args=[new.pk]))
+                url = reverse("plan_year", kwargs={"partnership": partnership.slug, "plan_year_id": new.pk})
+                return redirect_to(request, url)
     else:
-        latest = PlanYear.objects.order_by("-start_year", "pk").first()
-        form = NewPlanYearForm(
-            initial={"previous": latest, "start_year": latest.start_year + 1} if latest else None
-        )
+        latest = partnership.plan_years.order_by("-start_year").first()
+        initial = {"previous": latest, "start_year": latest.start_year + 1} if latest else None
+        form = NewPlanYearForm(initial=initial, partnership=partnership)
     return render_page(request, "returns/new_plan_year.html", "form", {"form": form})

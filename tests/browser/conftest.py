@@ -417,7 +417,7 @@ def walk_round(new_context, round_plan, tmp_path):
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
 
         # The coordinator approves it, opens the quarter's report and downloads the PDF.
-        coordinator.goto(reverse("review_queue_current"))
+        coordinator.goto(reverse("review_queue_current", args=["testshire"]))
         coordinator.get_by_role("link", name="SAFE-01").click()
         expect(coordinator.get_by_text(COMMENTARY + RESUBMITTED)).to_be_visible()
         coordinator.get_by_role("button", name="Approve").click()

@@ -38,7 +38,7 @@ def open_return(new_context, plan, *, javascript: bool = True):
     page = new_context(javascript=javascript).new_page()
     sign_in(page, plan.officer.username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your returns for")
-    page.goto(reverse("return", args=[plan.ret.pk]))
+    page.goto(reverse("return", args=["testshire", plan.ret.pk]))
     if javascript:
         expect(page.locator("body.govuk-frontend-supported")).to_have_count(1)
     page.mouse.move(0, 0)  # nothing hovered: hover styles would muddle the focus styles

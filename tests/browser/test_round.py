@@ -33,7 +33,7 @@ def test_submitting_straight_from_a_field_is_not_undone_by_that_fields_validatio
     plan = round_plan
     page = new_context().new_page()
     sign_in(page, plan.officer.username)
-    page.goto(reverse("return", args=[plan.ret.pk]))
+    page.goto(reverse("return", args=["testshire", plan.ret.pk]))
     page.get_by_role("textbox", name="Update for the SEG", exact=True).fill(COMMENTARY)
     page.get_by_role("textbox", name="Incidents", exact=True).fill("12")
     page.get_by_role("textbox", name="Satisfaction", exact=True).fill("85")

@@ -36,8 +36,8 @@ def test_the_plan_page_and_the_report_give_every_indicator_the_same_rating(db, c
             complete(ret, coordinator, up_to=up_to)
     client.force_login(coordinator)
 
-    plan_page = client.get(reverse("plan_year", args=[plan_year.pk])).context
-    report_page = client.get(reverse("report", args=[period.pk])).context
+    plan_page = client.get(reverse("plan_year", args=["medway", plan_year.pk])).context
+    report_page = client.get(reverse("report", args=["medway", period.pk])).context
 
     assert plan_page["quarter"] == period.quarter
     on_the_plan = {

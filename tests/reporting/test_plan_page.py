@@ -1,19 +1,22 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from csp import roles
+from csp.models import Agency
 from indicators.models import Indicator
+from tests import factories
 from tests.reporting.report_helpers import enlarge_plan, medway_period
 from themes.models import Priority
 
 
 @pytest.fixture
-def reader(db):
-    return get_user_model().objects.create_user("reader", password="a-long-password-1")
+def reader(medway_plan):
+    """An officer of one Medway agency: the whole plan is open to everyone in the partnership."""
+    return factories.officer_of(Agency.objects.get(partnership=medway_plan.partnership, name="Kent Police"))
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, medway_plan):
-    response = client.get(reverse("plan_year", args=[medway_plan.pk]))
+    response = client.get(reverse("plan_year", args=["medway", medway_plan.pk]))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -22,16 +25,16 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, medway_plan):
 def test_plan_shortcut_goes_to_the_latest_plan_year(client, reader, medway_plan):
     client.force_login(reader)
 
-    response = client.get(reverse("plan"))
+    response = client.get(reverse("plan", args=["medway"]))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_year", args=[medway_plan.pk])
+    assert response["Location"] == reverse("plan_year", args=["medway", medway_plan.pk])
 
 
 def test_signed_in_user_sees_every_priority_and_indicator(client, reader, medway_plan):
     client.force_login(reader)
 
-    response = client.get(reverse("plan_year", args=[medway_plan.pk]))
+    response = client.get(reverse("plan_year", args=["medway", medway_plan.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -50,7 +53,7 @@ def test_signed_in_user_sees_every_priority_and_indicator(client, reader, medway
 def test_plan_page_has_a_title_skip_link_and_landmarks(client, reader, medway_plan):
     client.force_login(reader)
 
-    page = client.get(reverse("plan_year", args=[medway_plan.pk])).content.decode()
+    page = client.get(reverse("plan_year", args=["medway", medway_plan.pk])).content.decode()
 
     assert "<title>Action plan 2026-27" in page
     assert 'href="#main-content"' in page
@@ -61,20 +64,21 @@ def test_plan_page_has_a_title_skip_link_and_landmarks(client, reader, medway_pl
 def test_plan_page_query_count_does_not_depend_on_plan_size(client, count_queries, reader, medway_plan):
     medway_period(medway_plan)  # a quarter opened: the page reads its ratings too
     client.force_login(reader)
-    url = reverse("plan_year", args=[medway_plan.pk])
+    url = reverse("plan_year", args=["medway", medway_plan.pk])
     count_queries(url)  # warm per-process caches (content types, sessions)
     medway_size = count_queries(url)
 
     enlarge_plan(medway_plan, 3)
     three_times = count_queries(url)
 
-    assert three_times == medway_size <= 17
+    assert three_times == medway_size <= 18  # with the partnership, the roles and memberships asked
 
 
-def test_with_no_plan_loaded_the_page_says_so(client, reader):
-    client.force_login(reader)
+def test_with_no_plan_loaded_the_page_says_so(db, client):
+    partnership = factories.PartnershipFactory(slug="newshire")
+    client.force_login(factories.make_user("newcomer", roles.COORDINATOR, partnerships=[partnership]))
 
-    response = client.get(reverse("plan"))
+    response = client.get(reverse("plan", args=["newshire"]))
 
     assert response.status_code == 200
     assert "No plan loaded yet" in response.content.decode()

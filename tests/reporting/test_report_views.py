@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from csp import roles
 from reporting import renders, services
 from reporting.models import IssuedReport, RenderState, ReportRender
 from reporting.urls import urlpatterns
@@ -18,11 +19,12 @@ from tests.reporting.report_helpers import add_figure, set_return
 
 
 def url_kwargs(name, plan):
+    slug = {"partnership": plan.partnership.slug}
     if name == "issued_report":
-        return {"issued_id": 1}
+        return {**slug, "issued_id": 1}
     if name == "report_figures":
-        return {"period_id": plan.period.pk, "fmt": "csv"}
-    return {} if name == "reports" else {"period_id": plan.period.pk}
+        return {**slug, "period_id": plan.period.pk, "fmt": "csv"}
+    return slug if name == "reports" else {**slug, "period_id": plan.period.pk}
 
 
 READER_URLS = ["reports", "report", "report_pdf", "report_figures"]
@@ -55,33 +57,38 @@ def test_seg_viewers_read_the_report_with_its_commentary_escaped(client, plan, v
     set_return(plan.ret, ReturnState.APPROVED, commentary="<b>Patrols</b> doubled\nin July")
     client.force_login(viewer)
 
-    response = client.get(reverse("report", args=[plan.period.pk]))
+    response = client.get(reverse("report", args=["testshire", plan.period.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Quarter 2, 2026-27: July to September 2026" in page
     assert "&lt;b&gt;Patrols&lt;/b&gt; doubled<br>in July" in page
     assert "<b>Patrols</b>" not in page
-    assert reverse("report_pdf", args=[plan.period.pk]) in page
-    assert reverse("escalations", args=[plan.period.pk]) not in page  # the summary is the coordinator's
-    assert reverse("report_issue", args=[plan.period.pk]) not in page
+    assert reverse("report_pdf", args=["testshire", plan.period.pk]) in page
+    assert (
+        reverse("escalations", args=["testshire", plan.period.pk]) not in page
+    )  # the summary is the coordinator's
+    assert reverse("report_issue", args=["testshire", plan.period.pk]) not in page
     assert "<script>" not in page.split("</head>", 1)[1]  # no inline script in the body
 
 
 def test_the_index_lists_every_period(client, plan, viewer):
     client.force_login(viewer)
 
-    response = client.get(reverse("reports"))
+    response = client.get(reverse("reports", args=["testshire"]))
 
-    assert reverse("report", args=[plan.period.pk]) in response.content.decode()
+    assert reverse("report", args=["testshire", plan.period.pk]) in response.content.decode()
 
 
 def test_viewers_cannot_write_the_summary_or_issue(client, plan, viewer):
     client.force_login(viewer)
 
-    assert client.get(reverse("escalations", args=[plan.period.pk])).status_code == 403
-    assert client.post(reverse("escalations", args=[plan.period.pk]), {"summary": "x"}).status_code == 403
-    assert client.post(reverse("report_issue", args=[plan.period.pk])).status_code == 403
+    assert client.get(reverse("escalations", args=["testshire", plan.period.pk])).status_code == 403
+    assert (
+        client.post(reverse("escalations", args=["testshire", plan.period.pk]), {"summary": "x"}).status_code
+        == 403
+    )
+    assert client.post(reverse("report_issue", args=["testshire", plan.period.pk])).status_code == 403
     assert IssuedReport.objects.count() == 0
 
 
@@ -89,19 +96,24 @@ def test_the_coordinators_summary_prints_as_text(client, plan, coordinator):
     type(plan.period).objects.filter(pk=plan.period.pk).update(summary="A good quarter.\n<i>Well done</i>")
     client.force_login(coordinator)
 
-    page = client.get(reverse("report", args=[plan.period.pk])).content.decode()
+    page = client.get(reverse("report", args=["testshire", plan.period.pk])).content.decode()
 
     assert "A good quarter.<br>&lt;i&gt;Well done&lt;/i&gt;" in page
-    assert reverse("escalations", args=[plan.period.pk]) in page  # where the coordinator writes it
+    assert (
+        reverse("escalations", args=["testshire", plan.period.pk]) in page
+    )  # where the coordinator writes it
 
 
 def test_forms_need_the_csrf_token(plan, coordinator):
     client = Client(enforce_csrf_checks=True)
     client.force_login(coordinator)
 
-    assert client.post(reverse("escalations", args=[plan.period.pk]), {"summary": "x"}).status_code == 403
-    assert client.post(reverse("report_issue", args=[plan.period.pk])).status_code == 403
-    page = client.get(reverse("report", args=[plan.period.pk])).content.decode()
+    assert (
+        client.post(reverse("escalations", args=["testshire", plan.period.pk]), {"summary": "x"}).status_code
+        == 403
+    )
+    assert client.post(reverse("report_issue", args=["testshire", plan.period.pk])).status_code == 403
+    page = client.get(reverse("report", args=["testshire", plan.period.pk])).content.decode()
     assert page.count('name="csrfmiddlewaretoken"') >= 2  # sign out, and issue
 
 
@@ -112,7 +124,7 @@ def test_figures_download_as_csv_in_long_format_with_formulae_neutralised(client
     set_return(plan.ret, ReturnState.APPROVED)
     client.force_login(viewer)
 
-    response = client.get(reverse("report_figures", args=[plan.period.pk, "csv"]))
+    response = client.get(reverse("report_figures", args=["testshire", plan.period.pk, "csv"]))
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -132,7 +144,7 @@ def test_figures_download_as_xlsx(client, plan, viewer):
     set_return(plan.ret, ReturnState.SUBMITTED)
     client.force_login(viewer)
 
-    response = client.get(reverse("report_figures", args=[plan.period.pk, "xlsx"]))
+    response = client.get(reverse("report_figures", args=["testshire", plan.period.pk, "xlsx"]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -146,14 +158,16 @@ def test_figures_download_as_xlsx(client, plan, viewer):
 def test_other_download_formats_are_not_found(client, plan, viewer):
     client.force_login(viewer)
 
-    assert client.get(reverse("report_figures", args=[plan.period.pk, "json"])).status_code == 404
+    assert (
+        client.get(reverse("report_figures", args=["testshire", plan.period.pk, "json"])).status_code == 404
+    )
 
 
 def test_the_pdf_is_made_once_and_reused_until_the_figures_change(client, plan, viewer, monkeypatch):
     figure = add_figure(plan.count, 2026, 2, 120, ret=plan.ret)
     set_return(plan.ret, ReturnState.APPROVED)
     client.force_login(viewer)
-    url = reverse("report_pdf", args=[plan.period.pk])
+    url = reverse("report_pdf", args=["testshire", plan.period.pk])
 
     first = client.get(url)  # the immediate backend makes it during the request
 
@@ -184,7 +198,7 @@ def test_while_a_worker_makes_the_pdf_the_page_shows_progress_and_polls(
     client, plan, viewer, worker_backend, monkeypatch
 ):
     client.force_login(viewer)
-    url = reverse("report_pdf", args=[plan.period.pk])
+    url = reverse("report_pdf", args=["testshire", plan.period.pk])
 
     waiting = client.get(url)
 
@@ -211,7 +225,7 @@ def test_a_failed_render_says_so_and_is_retried_only_when_asked(
     client, plan, viewer, worker_backend, monkeypatch
 ):
     client.force_login(viewer)
-    url = reverse("report_pdf", args=[plan.period.pk])
+    url = reverse("report_pdf", args=["testshire", plan.period.pk])
     client.get(url)
     render = ReportRender.objects.get()
 
@@ -236,10 +250,12 @@ def test_coordinator_issues_the_report_and_the_issued_copy_never_changes(
     figure = add_figure(plan.count, 2026, 2, 120, ret=plan.ret)
     monkeypatch.setattr(services, "render_pdf", lambda report: f"%PDF {report.fingerprint}".encode())
     client.force_login(coordinator)
-    page = client.get(reverse("report", args=[plan.period.pk])).content.decode()
+    page = client.get(reverse("report", args=["testshire", plan.period.pk])).content.decode()
     fingerprint = page.split('name="fingerprint" value="', 1)[1].split('"', 1)[0]
 
-    response = client.post(reverse("report_issue", args=[plan.period.pk]), {"fingerprint": fingerprint})
+    response = client.post(
+        reverse("report_issue", args=["testshire", plan.period.pk]), {"fingerprint": fingerprint}
+    )
 
     assert response.status_code == 302
     issued = IssuedReport.objects.get()
@@ -252,7 +268,7 @@ def test_coordinator_issues_the_report_and_the_issued_copy_never_changes(
     # Later edits make a new version of the report and leave the issued copy alone.
     Figure.objects.filter(pk=figure.pk).update(value=999)
     set_return(plan.ret, ReturnState.APPROVED, commentary="Changed afterwards.")
-    client.get(reverse("report_pdf", args=[plan.period.pk]))
+    client.get(reverse("report_pdf", args=["testshire", plan.period.pk]))
     issued.refresh_from_db()
     with issued.file.open("rb") as stored:
         assert stored.read() == kept
@@ -260,7 +276,7 @@ def test_coordinator_issues_the_report_and_the_issued_copy_never_changes(
     with pytest.raises(ValueError, match="never changed"):
         issued.save()
 
-    download = client.get(reverse("issued_report", args=[issued.pk]))
+    download = client.get(reverse("issued_report", args=["testshire", issued.pk]))
     assert download.content == kept
 
 
@@ -268,7 +284,7 @@ def test_a_report_that_changed_since_it_was_opened_is_not_issued(client, plan, c
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("report_issue", args=[plan.period.pk]), {"fingerprint": "0" * 64}, follow=True
+        reverse("report_issue", args=["testshire", plan.period.pk]), {"fingerprint": "0" * 64}, follow=True
     )
 
     assert "has changed since you opened it" in response.content.decode()
@@ -292,10 +308,10 @@ def test_only_a_coordinator_can_issue(plan, viewer):
 
 
 def test_a_user_who_is_both_officer_and_viewer_may_read(client, plan):
-    both = factories.make_user("both", factories.roles.VIEWER, agencies=[plan.ours])
+    both = factories.make_user("both", roles.VIEWER, agencies=[plan.ours])
     client.force_login(both)
 
-    assert client.get(reverse("report", args=[plan.period.pk])).status_code == 200
+    assert client.get(reverse("report", args=["testshire", plan.period.pk])).status_code == 200
 
 
 def test_a_render_whose_file_has_gone_or_whose_worker_died_is_made_again(plan, worker_backend, monkeypatch):

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from csp import roles
 from returns import notifications
 from returns.models import NotificationPreference, Return, ReturnState
 from returns.workflow import ReturnContent, WorkflowError, save_draft, send_back, submit_return
@@ -52,7 +53,7 @@ def test_sent_back_email_links_to_the_return(
         send_back(submitted, coordinator, REASON)
 
     link = re.search(r"https://csp\.example\.org(\S+)", mailoutbox[0].body)[1]
-    assert link == reverse("return", args=[plan.ret.pk])
+    assert link == reverse("return", args=["testshire", plan.ret.pk])
     client.force_login(officer)
     response = client.get(link)
     assert response.status_code == 200
@@ -65,7 +66,9 @@ def test_sending_back_from_the_review_page_emails_once(
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("review", args=[plan.ret.pk]), {"decision": "send_back", "reason": REASON})
+        client.post(
+            reverse("review", args=["testshire", plan.ret.pk]), {"decision": "send_back", "reason": REASON}
+        )
 
     assert [m.to for m in mailoutbox] == [["officer@example.org"]]
 
@@ -115,7 +118,7 @@ def opted_in(coordinator):
 def test_coordinator_who_asked_is_emailed_when_an_agency_completes(
     plan, officer, opted_in, django_capture_on_commit_callbacks, mailoutbox
 ):
-    factories.make_user("quiet-coordinator", "CSP coordinator")  # did not ask
+    factories.make_user("quiet-coordinator", roles.COORDINATOR)  # did not ask
 
     with django_capture_on_commit_callbacks(execute=True):
         submit(plan.ret, officer)
@@ -124,7 +127,7 @@ def test_coordinator_who_asked_is_emailed_when_an_agency_completes(
     message = mailoutbox[0]
     assert message.subject == "Testshire Police has submitted all its returns for Q2 2026-27"
     assert "1 is waiting for your review" in message.body
-    assert f"https://csp.example.org{reverse('review_queue', args=[plan.period.pk])}" in message.body
+    assert f"https://csp.example.org{plan.period.link('review_queue')}" in message.body
 
 
 def test_no_completion_email_while_the_agency_still_owes_returns(
@@ -152,10 +155,22 @@ def test_another_agencys_submission_does_not_complete_ours(
     assert [m.subject for m in mailoutbox] == ["Testshire Fire has submitted all its returns for Q2 2026-27"]
 
 
+def test_a_coordinator_of_another_partnership_is_not_emailed(
+    plan, officer, opted_in, django_capture_on_commit_callbacks, mailoutbox
+):
+    elsewhere = factories.PartnershipFactory(slug="elsewhere")
+    opted_in.partnership_roles.update(partnership=elsewhere)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(plan.ret, officer)
+
+    assert mailoutbox == []
+
+
 def test_someone_no_longer_a_coordinator_is_not_emailed(
     plan, officer, opted_in, django_capture_on_commit_callbacks, mailoutbox
 ):
-    opted_in.groups.clear()
+    opted_in.partnership_roles.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
         submit(plan.ret, officer)
@@ -165,13 +180,13 @@ def test_someone_no_longer_a_coordinator_is_not_emailed(
 
 def test_coordinator_turns_the_completion_email_on_and_off(client, plan, coordinator):
     client.force_login(coordinator)
-    url = reverse("notification_preferences")
+    url = reverse("notification_preferences", args=["testshire"])
 
     response = client.post(url, {"agency_complete": "on", "period": plan.period.pk, "state": "draft"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard", args=[plan.period.pk]) + "?state=draft"
+    assert response["Location"] == reverse("dashboard", args=["testshire", plan.period.pk]) + "?state=draft"
     assert NotificationPreference.objects.get(user=coordinator).agency_complete is True
-    page = client.get(reverse("dashboard", args=[plan.period.pk]))
+    page = client.get(reverse("dashboard", args=["testshire", plan.period.pk]))
     assert 'name="agency_complete" type="checkbox" checked' in page.content.decode()
 
     client.post(url, {"period": plan.period.pk})

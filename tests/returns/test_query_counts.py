@@ -21,7 +21,7 @@ def grow(plan, times: int) -> None:
 @pytest.mark.parametrize("page", ["home", "return"])
 def test_officer_pages_do_not_grow_with_the_plan(client, count_queries, officer, plan, page):
     client.force_login(officer)
-    url = reverse("home") if page == "home" else reverse("return", args=[plan.ret.pk])
+    url = reverse("home") if page == "home" else reverse("return", args=["testshire", plan.ret.pk])
     count_queries(url)  # warm per-process caches (content types, sessions)
     small = count_queries(url)
 
@@ -30,4 +30,4 @@ def test_officer_pages_do_not_grow_with_the_plan(client, count_queries, officer,
 
     assert large == small
     # Each request also saves the session (idle expiry needs SESSION_SAVE_EVERY_REQUEST).
-    assert small <= {"home": 10, "return": 18}[page]
+    assert small <= {"home": 11, "return": 18}[page]

@@ -25,7 +25,7 @@ def form_data(plan, ret, **overrides):
 
 @pytest.fixture
 def url(plan):
-    return reverse("return", args=[plan.ret.pk])
+    return reverse("return", args=["testshire", plan.ret.pk])
 
 
 def test_officer_sees_the_indicator_target_and_one_input_per_measure(client, officer, plan, url):
@@ -146,7 +146,7 @@ def test_red_rating_needs_commentary(client, officer, plan):
 
     fire_officer = officer_of(plan.theirs, username="fire")
     client.force_login(fire_officer)
-    url = reverse("return", args=[other.pk])
+    url = reverse("return", args=["testshire", other.pk])
     measure = plan.other_indicator.measures.get()
 
     page = client.post(
@@ -230,9 +230,12 @@ def test_history_records_each_change_with_user_and_time(client, officer, coordin
     )
     client.post(url, form_data(plan, Return.objects.get(pk=plan.ret.pk), action="submit"))
     client.force_login(coordinator)
-    client.post(reverse("review", args=[plan.ret.pk]), {"decision": "send_back", "reason": "Check the count"})
+    client.post(
+        reverse("review", args=["testshire", plan.ret.pk]),
+        {"decision": "send_back", "reason": "Check the count"},
+    )
 
-    page = client.get(reverse("return_history", args=[plan.ret.pk])).content.decode()
+    page = client.get(reverse("return_history", args=["testshire", plan.ret.pk])).content.decode()
 
     assert ">Incidents<" in page and ">120<" in page and ">125<" in page
     assert "Policy adopted: status" in page and "In progress" in page

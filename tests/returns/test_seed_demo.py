@@ -1,4 +1,5 @@
-"""The demo a newcomer signs in to: every role, a quarter to work on, and running it twice changes nothing."""
+"""The demo a newcomer signs in to: two partnerships, every role, a quarter to work on in each, and running it
+twice changes nothing."""
 
 import datetime
 
@@ -6,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from csp import roles
-from csp.models import Agency
+from csp.models import Agency, Partnership
 from returns.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
 
 
@@ -27,13 +28,20 @@ def test_seed_demo_gives_every_role_and_opens_the_latest_ended_quarter(db):
     seed()
 
     users = get_user_model().objects
-    assert users.get(username="coordinator").groups.filter(name=roles.COORDINATOR).exists()
-    assert users.get(username="viewer").groups.filter(name=roles.VIEWER).exists()
+    medway, northam = Partnership.objects.get(slug="medway"), Partnership.objects.get(slug="northam")
+    assert roles.is_coordinator(users.get(username="coordinator"), medway)
+    assert not roles.is_coordinator(users.get(username="coordinator"), northam)
+    assert roles.is_coordinator(users.get(username="coordinator-northam"), northam)
+    assert roles.can_read_reports(users.get(username="viewer"), medway)
+    assert roles.can_read_reports(users.get(username="viewer"), northam)
     assert users.get(username="admin").is_superuser
-    responsible = Agency.objects.filter(indicators__isnull=False).distinct()
-    for agency in responsible:
-        assert agency.memberships.filter(user__groups__name=roles.OFFICER).exists(), agency
-    q1, q2, q3, q4 = ReportingPeriod.objects.order_by("number")
+    for agency in Agency.objects.filter(indicators__isnull=False).distinct():
+        assert agency.memberships.exists(), agency
+    police = users.get(username="officer-kent-police")
+    assert roles.officer_partnership_ids(police) == {medway.pk, northam.pk}  # one officer, both lists
+    for partnership in (medway, northam):
+        assert ReportingPeriod.objects.get(plan_year__partnership=partnership, number=2).is_open
+    q1, q2, q3, q4 = ReportingPeriod.objects.filter(plan_year__partnership=medway).order_by("number")
     assert q1.state == PeriodState.CLOSED
     assert set(q1.returns.values_list("state", flat=True)) == {ReturnState.APPROVED}
     assert q2.state == PeriodState.OPEN and q2.deadline >= datetime.date(2026, 11, 24)

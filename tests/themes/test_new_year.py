@@ -198,22 +198,26 @@ def test_the_start_is_recorded_for_the_admin(plan, coordinator):
 
 def test_coordinator_starts_a_year_from_the_page(client, plan, coordinator):
     client.force_login(coordinator)
-    page = client.get(reverse("new_plan_year"))
+    page = client.get(reverse("new_plan_year", args=["testshire"]))
     assert page.status_code == 200
     assert page.context["form"].initial["start_year"] == 2027
 
-    response = client.post(reverse("new_plan_year"), {"previous": plan.plan_year.pk, "start_year": 2027})
+    response = client.post(
+        reverse("new_plan_year", args=["testshire"]), {"previous": plan.plan_year.pk, "start_year": 2027}
+    )
 
     new = PlanYear.objects.get(start_year=2027)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_year", args=[new.pk])
+    assert response["Location"] == reverse("plan_year", args=["testshire", new.pk])
     assert snapshot(new) == snapshot(plan.plan_year)
 
 
 def test_page_explains_a_refusal_next_to_the_year(client, plan, coordinator):
     client.force_login(coordinator)
 
-    response = client.post(reverse("new_plan_year"), {"previous": plan.plan_year.pk, "start_year": 2026})
+    response = client.post(
+        reverse("new_plan_year", args=["testshire"]), {"previous": plan.plan_year.pk, "start_year": 2026}
+    )
 
     assert response.status_code == 200
     assert "must start after 2026" in response.content.decode()
@@ -224,7 +228,7 @@ def test_htmx_post_with_an_error_gets_the_form_partial(client, plan, coordinator
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("new_plan_year"),
+        reverse("new_plan_year", args=["testshire"]),
         {"previous": plan.plan_year.pk, "start_year": "soon"},
         headers={"HX-Request": "true"},
     )
@@ -239,7 +243,9 @@ def test_htmx_post_with_an_error_gets_the_form_partial(client, plan, coordinator
 def test_officers_and_viewers_cannot_start_a_year(client, plan, officer, viewer, role):
     client.force_login({"officer": officer, "viewer": viewer}[role])
 
-    response = client.post(reverse("new_plan_year"), {"previous": plan.plan_year.pk, "start_year": 2027})
+    response = client.post(
+        reverse("new_plan_year", args=["testshire"]), {"previous": plan.plan_year.pk, "start_year": 2027}
+    )
 
     assert response.status_code == 403
     assert not PlanYear.objects.filter(start_year=2027).exists()

@@ -1,4 +1,4 @@
-"""A second, different partnership's plan (the shipped example: Northam, five priorities, 2027-28) imports
+"""A second, different partnership's plan (the shipped example: Northam, five priorities, 2026-27) imports
 beside Medway's from the command line and works end to end: returns, the plan page, the quarterly report."""
 
 import datetime
@@ -28,8 +28,8 @@ EXAMPLE = Path(settings.BASE_DIR) / "fixtures" / "examples" / "example-plan.xlsx
 def northam(medway_plan):
     out = io.StringIO()
     call_command("import_plan", str(EXAMPLE), stdout=out)
-    assert "Northam Community Safety Partnership 2027-28: 50 item(s) were created" in out.getvalue()
-    return PlanYear.objects.get(partnership__slug="northam", start_year=2027)
+    assert "Northam Community Safety Partnership 2026-27: 50 item(s) were created" in out.getvalue()
+    return PlanYear.objects.get(partnership__slug="northam", start_year=2026)
 
 
 def test_the_second_plan_imports_beside_medway_with_its_own_shape(northam, medway_plan):
@@ -39,20 +39,14 @@ def test_the_second_plan_imports_beside_medway_with_its_own_shape(northam, medwa
     assert priorities.get(code="YOUTH").themes.get(order=2).parent.order == 1
     assert set(
         Agency.objects.filter(partnership=northam.partnership).values_list("short_name", flat=True)
-    ) == {
-        "NP",
-        "NFRS",
-        "",
-        "PDU",
-        "YJS",
-        "ICB",
-        "NDAS",
-    }
-    fire = Agency.objects.get(partnership=northam.partnership, short_name="NFRS")
+    ) == {"KFRS", "", "YJS", "ICB", "NDAS"}
+    # Kent-wide bodies are agencies of each partnership they serve, Medway's and Northam's alike.
+    fire = Agency.objects.get(partnership=northam.partnership, short_name="KFRS")
+    assert fire != Agency.objects.get(partnership=medway_plan.partnership, short_name="KFRS")
     road = Indicator.objects.get(priority__plan_year=northam, code="ROAD-01")
-    assert fire in road.responsible_agencies.all()  # named in the workbook as "Northshire Fire"
+    assert fire in road.responsible_agencies.all()  # named in the workbook as "Kent Fire"
     milestone = Measure.objects.get(code="FRAUD-02-A")
-    assert milestone.due_date == datetime.date(2027, 12, 31)
+    assert milestone.due_date == datetime.date(2026, 12, 31)
     assert Measure.objects.get(code="DASV-02-A").target_value == Decimal("80")
     assert not Measure.objects.filter(indicator__code="FRAUD-01").exists()  # narrative only
     assert Priority.objects.filter(plan_year=medway_plan).count() == 4
@@ -62,9 +56,9 @@ def test_the_second_plan_imports_beside_medway_with_its_own_shape(northam, medwa
 def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_report(
     northam, coordinator, client
 ):
-    police = Agency.objects.get(partnership=northam.partnership, short_name="NP")
+    police = Agency.objects.get(partnership=northam.partnership, name="Kent Police")
     officer = factories.officer_of(police, username="northam-officer")
-    period = ReportingPeriod.objects.create(plan_year=northam, number=1, deadline=datetime.date(2027, 7, 28))
+    period = ReportingPeriod.objects.create(plan_year=northam, number=1, deadline=datetime.date(2026, 7, 28))
 
     set_period_state(period, coordinator, "open")
 
@@ -84,7 +78,7 @@ def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_rep
     assert Figure.objects.get(ret=ret, measure=theft).value == 41
 
     client.force_login(officer)
-    page = client.get(reverse("plan_year", args=[northam.pk]))
+    page = client.get(reverse("plan_year", args=["northam", northam.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     for title in (
@@ -95,7 +89,7 @@ def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_rep
     ):
         assert title in html
 
-    report = build_quarterly_report(period, today=datetime.date(2027, 8, 1))
+    report = build_quarterly_report(period, today=datetime.date(2026, 8, 1))
     assert report.partnership == "Northam Community Safety Partnership"
     assert [section.code for section in report.priorities] == ["TOWN", "DASV", "YOUTH", "ROAD", "FRAUD"]
     assert (report.returns_expected, report.returns_received, report.returns_approved) == (13, 1, 1)

@@ -1,30 +1,37 @@
-"""Demo data for trying the app: the Medway plan, people in every role, and a quarter to work on.
+"""Demo data for trying the app: two partnerships' plans, people in every role, and a quarter to work on.
 
-Safe to run again: nothing is duplicated and nothing already entered is overwritten.
+The Medway plan, and beside it the fictional Northam partnership's (fixtures/examples/example-plan.xlsx),
+both for 2026-27. Agencies that serve both (Kent Police, Kent Fire and Rescue, the ICB, Probation) share
+one officer account each, whose list of returns spans the two. Safe to run again: nothing is duplicated
+and nothing already entered is overwritten.
 """
 
 import os
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from csp import roles
-from csp.models import Agency, Membership, PlanYear
+from csp.models import Agency, Partnership, PlanYear
+from csp.provisioning import add_user
 from indicators.quarters import Quarter
 from returns.demo import complete, fill_demo_figures
 from returns.models import PeriodState, ReturnState
 from returns.periods import default_deadline, ensure_periods, set_period_state
+from themes.plan_import import import_plan
+from themes.upload_guard import read_path
+from themes.workbook import read as read_workbook
 
 PASSWORD_VARIABLE = "DEMO_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 DEBUG_ONLY_PASSWORD = "demo-password-123"  # noqa: S105 (only ever used when DEBUG is on)
 DEMO_WORKING_DAYS_TO_DEADLINE = 10
+NORTHAM = Path(settings.BASE_DIR) / "fixtures" / "examples" / "example-plan.xlsx"
 
 
 def officer_username(agency: Agency) -> str:
@@ -32,7 +39,10 @@ def officer_username(agency: Agency) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the Medway 2026-27 plan if missing, create demo users and open the current quarter."
+    help = (
+        "Load the Medway 2026-27 plan and the Northam example beside it if missing, create demo users and "
+        "open each partnership's current quarter."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -53,43 +63,66 @@ class Command(BaseCommand):
                 )
             password = DEBUG_ONLY_PASSWORD
         today = today or timezone.localdate()
+        table: dict[str, list[str]] = {}
         with transaction.atomic():
-            if not PlanYear.objects.filter(partnership__slug="medway", start_year=2026).exists():
-                call_command("loaddata", "medway-2026-27", verbosity=0)
-                self.stdout.write("Loaded the Medway 2026-27 plan.")
-            plan_year = PlanYear.objects.get(partnership__slug="medway", start_year=2026)
-            people = self._people(plan_year, password)
-            coordinator = people["coordinator"]
-            current = self._quarters(plan_year, today, coordinator)
-        self.stdout.write(f"Current period: {current.label_in_words if current else 'none open'}.")
+            plan_years = [self._medway(), self._northam()]
+            admin = self._person(table, "admin", "administrator of every partnership", password)
+            admin.is_staff = admin.is_superuser = True
+            admin.save()
+            opened = []
+            for plan_year in plan_years:
+                coordinator = self._people(table, plan_year.partnership, password)
+                current = self._quarters(plan_year, today, coordinator)
+                if current:
+                    opened.append(f"{plan_year.partnership.name}: {current.label_in_words}")
+        self.stdout.write("Current periods: " + ("; ".join(opened) or "none open") + ".")
         self.stdout.write("Demo users (sign in at /accounts/login/):")
-        for username, role in sorted(people["table"]):
-            self.stdout.write(f"  {username:<40} {role}")
+        for username, what in sorted(table.items()):
+            self.stdout.write(f"  {username:<40} {'; '.join(what)}")
 
-    def _people(self, plan_year: PlanYear, password: str) -> dict:
-        table = []
-        admin = self._user("admin", password, roles.ADMINISTRATOR, is_staff=True, is_superuser=True)
-        table.append((admin.username, "administrator"))
-        coordinator = self._user("coordinator", password, roles.COORDINATOR)
-        table.append((coordinator.username, "CSP coordinator"))
-        viewer = self._user("viewer", password, roles.VIEWER)
-        table.append((viewer.username, "SEG viewer"))
-        responsible = Agency.objects.filter(indicators__priority__plan_year=plan_year).distinct()
-        for agency in responsible:
-            officer = self._user(officer_username(agency), password, roles.OFFICER)
-            Membership.objects.get_or_create(user=officer, agency=agency)
-            table.append((officer.username, f"partner officer, {agency.name}"))
-        return {"coordinator": coordinator, "table": table}
+    def _medway(self) -> PlanYear:
+        if not PlanYear.objects.filter(partnership__slug="medway", start_year=2026).exists():
+            call_command("loaddata", "medway-2026-27", verbosity=0)
+            self.stdout.write("Loaded the Medway 2026-27 plan.")
+        return PlanYear.objects.select_related("partnership").get(partnership__slug="medway", start_year=2026)
 
-    def _user(self, username: str, password: str, role: str, **flags):
-        user, created = get_user_model().objects.get_or_create(
+    def _northam(self) -> PlanYear:
+        if not PlanYear.objects.filter(partnership__slug="northam", start_year=2026).exists():
+            report = import_plan(read_workbook(read_path(NORTHAM)))
+            if not report.applied:
+                raise CommandError(f"The Northam example did not import: {report.summary()}")
+            self.stdout.write("Loaded the Northam 2026-27 example plan.")
+        return PlanYear.objects.select_related("partnership").get(
+            partnership__slug="northam", start_year=2026
+        )
+
+    def _people(self, table: dict, partnership: Partnership, password: str):
+        """A coordinator and a report viewer of the partnership, and an officer for each agency that owes
+        returns; an agency of the same name in another partnership shares its officer."""
+        coordinator_name = (
+            "coordinator" if partnership.slug == "medway" else f"coordinator-{partnership.slug}"
+        )
+        coordinator = self._person(table, coordinator_name, f"coordinator of {partnership.name}", password)
+        add_user(coordinator_name, partnership, "coordinator")
+        self._person(table, "viewer", f"report viewer of {partnership.name}", password)
+        add_user("viewer", partnership, "viewer")
+        agencies = Agency.objects.filter(partnership=partnership, indicators__isnull=False).distinct()
+        for agency in agencies:
+            username = officer_username(agency)
+            self._person(table, username, f"officer of {agency.name} in {partnership.name}", password)
+            add_user(username, partnership, "officer", agency=agency.name)
+        return coordinator
+
+    def _person(self, table: dict, username: str, what: str, password: str):
+        """The demo account, made if new, with the demo password (set once a run: hashing is slow on
+        purpose) and an address at example.org."""
+        user, _ = get_user_model().objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.org"}
         )
-        for name, value in flags.items():
-            setattr(user, name, value)
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
+        if username not in table:
+            user.set_password(password)
+            user.save()
+        table.setdefault(username, []).append(what)
         return user
 
     def _quarters(self, plan_year: PlanYear, today: date, coordinator) -> Quarter | None:
