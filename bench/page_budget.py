@@ -1,16 +1,21 @@
-"""Page speed budget: server time and query count of the main pages, for the Medway plan and one ten times
-its size.
+"""Page speed budget: server time and query count of the main pages, for the Medway plan, one ten times its
+size, and Medway among 13 partnerships with ten years of history each.
 
-    .venv/bin/python bench/page_budget.py                   # 9 runs per page, both plans
-    .venv/bin/python bench/page_budget.py --runs 15 --keep  # keep the two databases for a rerun with --reuse
+    .venv/bin/python bench/page_budget.py                   # 9 runs per page, all three
+    .venv/bin/python bench/page_budget.py --only 13x10y     # one of them
+    .venv/bin/python bench/page_budget.py --runs 15 --keep  # keep the databases for a rerun with --reuse
 
-Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Each plan gets its own database
-(`bench_pages`, `bench_pages_10x`; dropped first, and at the end unless --keep), set up in a child process
-of its own (one Django settings per process): migrate, then for the big plan the Medway plan loaded and
-every indicator and measure copied nine times with new codes (ASB-01x1, ASB-01-Ax1, ...) and the same
-responsible agencies, then `seed_demo` (demo history, Q1 approved, Q2 open, so ten times the returns), then
-the open quarter filled in as it looks mid-quarter: about half the returns submitted or approved, some
-drafts, the rest not started, through the app's own services.
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Each case gets its own database
+(`bench_pages`, `bench_pages_10x`, `bench_pages_13x10y`; dropped first, and at the end unless --keep), set
+up in a child process of its own (one Django settings per process): migrate, then for the big plan the
+Medway plan loaded and every indicator and measure copied nine times with new codes (ASB-01x1, ASB-01-Ax1,
+...) and the same responsible agencies; for the many partnerships, Medway's plan imported through the plan
+workbook under 13 names, each with ten earlier plan years (started from one another, with their periods
+closed and their returns approved, and figures for every quarter); then `seed_demo` (demo history, Q1
+approved, Q2 open, so ten times the returns), then the open quarter filled in as it looks mid-quarter:
+about half the returns submitted or approved, some drafts, the rest not started, through the app's own
+services. With many partnerships the measured officer (Kent Police) serves all 13, and every
+partnership's Q2 is open, so their list holds 13 quarters.
 
 Each page is requested in-process with Django's test client (the whole middleware stack, DEBUG off and
 the cached template loader as in production, no network): one warm-up, then --runs timed runs, of which
@@ -38,7 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 TODAY = date(2026, 10, 15)  # within the Medway plan year, with Q2 2026-27 just ended and open
-PLANS = (("Medway", "bench_pages", 1), ("10x", "bench_pages_10x", 10))
+PLANS = (("Medway", "bench_pages", 1), ("10x", "bench_pages_10x", 10), ("13x10y", "bench_pages_13x10y", -13))
+"""(label, database, factor): a factor above 1 multiplies the plan; -N puts Medway among N partnerships."""
+YEARS_OF_HISTORY = 10
 
 
 def maintenance(sql: str, *params) -> list:
@@ -110,6 +117,65 @@ def multiply_plan(plan_year, factor: int) -> None:
         )
 
 
+def many_partnerships(count: int) -> None:
+    """Medway's plan under `count` names in all (Medway included), each with YEARS_OF_HISTORY earlier plan
+    years whose quarters are closed with approved returns and figures; the Kent Police officer of each."""
+    from django.contrib.auth import get_user_model
+
+    from csp.models import Agency, Membership, Partnership, PlanYear
+    from returns.management.commands.seed_demo import officer_username
+    from returns.models import Figure, PeriodState, Return, ReturnState
+    from returns.periods import create_missing_returns, ensure_periods, start_plan_year
+    from themes import workbook, workbook_export
+    from themes.plan_import import import_plan
+    from themes.upload_guard import check_bytes
+
+    admin = get_user_model().objects.create_superuser(
+        "bench-admin", "a@example.org", secrets.token_urlsafe(16)
+    )
+    medway = PlanYear.objects.get(partnership__slug="medway", start_year=2026)
+    rows = workbook_export.plan_rows(medway)
+    first_year = medway.start_year - YEARS_OF_HISTORY
+    rng = random.Random("many")  # noqa: S311 (bench data)
+    for n in range(count):
+        plan_rows = {**rows, "Plan": [list(rows["Plan"][0])]}
+        if n:
+            plan_rows["Plan"][0][:2] = [f"Copy {n} Community Safety Partnership", f"copy-{n}"]
+        plan_rows["Plan"][0][4] = first_year
+        book = workbook.read(check_bytes(workbook_export.write_xlsx(plan_rows), "plan.xlsx"))
+        assert import_plan(book).applied
+        partnership = Partnership.objects.get(slug=plan_rows["Plan"][0][1])
+        year = PlanYear.objects.get(partnership=partnership, start_year=first_year)
+        for start in range(first_year, medway.start_year + 1):
+            if start > first_year:
+                year = PlanYear.objects.filter(
+                    partnership=partnership, start_year=start
+                ).first() or start_plan_year(year, start, admin)
+            if start == medway.start_year:
+                break
+            for period in ensure_periods(year):
+                create_missing_returns(period)
+                period.state = PeriodState.CLOSED
+                period.save(update_fields=["state"])
+            returns = Return.objects.filter(period__plan_year=year)
+            returns.update(state=ReturnState.APPROVED, commentary="Delivered as planned.")
+            Figure.objects.bulk_create(
+                Figure(
+                    measure=m,
+                    year=r.period.plan_year.start_year,
+                    number=r.period.number,
+                    ret=r,
+                    value=rng.randint(1, 500),
+                )
+                for r in returns.select_related("period__plan_year").prefetch_related("indicator__measures")
+                for m in r.indicator.measures.all()
+                if m.supplier_id == r.agency_id and m.aggregation != "ratio" and m.unit != "milestone"
+            )
+    officer, _ = get_user_model().objects.get_or_create(username=officer_username(Agency(name="Kent Police")))
+    for police in Agency.objects.filter(name="Kent Police"):
+        Membership.objects.get_or_create(user=officer, agency=police)
+
+
 def target_return(period):
     """The return the budget opens and saves: the officer's original (uncopied) one with most measures."""
     from django.db.models import Count, Q
@@ -164,16 +230,27 @@ def set_up(factor: int, password: str) -> None:
 
     from django.core.management import call_command
 
-    from csp.models import PlanYear
-    from returns.periods import current_period
+    from csp.models import Partnership, PlanYear
+    from returns.models import PeriodState, ReportingPeriod
+    from returns.periods import current_period, set_period_state
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "medway-2026-27", verbosity=0)
     plan_year = PlanYear.objects.get(partnership__slug="medway", start_year=2026)
     if factor > 1:
         multiply_plan(plan_year, factor)
+    if factor < 0:
+        many_partnerships(-factor)
     call_command("seed_demo", password=password, today=TODAY, stdout=io.StringIO())
-    period = current_period()
+    if factor < 0:
+        from django.contrib.auth import get_user_model
+
+        admin = get_user_model().objects.get(username="bench-admin")
+        for period in ReportingPeriod.objects.filter(
+            plan_year__start_year=2026, number=2, state=PeriodState.NOT_OPEN
+        ):
+            set_period_state(period, admin, PeriodState.OPEN)
+    period = current_period(Partnership.objects.get(slug="medway"))
     fill_open_quarter(period, target_return(period))
 
 
@@ -221,25 +298,28 @@ def measure(runs: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from csp.models import Partnership
     from indicators.models import Indicator, Measure
     from returns.management.commands.seed_demo import officer_username
     from returns.models import Return
     from returns.periods import current_period
 
-    period = current_period()
+    period = current_period(Partnership.objects.get(slug="medway"))
     ret = target_return(period)
     User = get_user_model()
     officer = Client()
     officer.force_login(User.objects.get(username=officer_username(ret.agency)))
+    police = Client()  # Kent Police's officer: with many partnerships, one list across all of them
+    police.force_login(User.objects.get(username="officer-kent-police"))
     coordinator = Client()
     coordinator.force_login(User.objects.get(username="coordinator"))
     rng = random.Random("budget-saves")  # noqa: S311
     htmx = {"HX-Request": "true"}
-    return_url = url_or_none("return", ret.pk)
-    dashboard_url = url_or_none("dashboard", period.pk) or url_or_none("dashboard_current")
-    report_url = url_or_none("report", period.pk)
+    return_url = url_or_none("return", "medway", ret.pk)
+    dashboard_url = url_or_none("dashboard", "medway", period.pk)
+    report_url = url_or_none("report", "medway", period.pk)
     pages = [
-        ("officer home", officer, "get", url_or_none("home"), lambda: {}, {}),
+        ("officer home (Kent Police)", police, "get", url_or_none("home"), lambda: {}, {}),
         ("return page (GET)", officer, "get", return_url, lambda: {}, {}),
         ("field save (htmx POST)", officer, "post", return_url, lambda: save_data(ret, rng), htmx),
         (
@@ -259,7 +339,15 @@ def measure(runs: int) -> dict:
             "measures": Measure.objects.filter(indicator__priority__plan_year=period.plan_year).count(),
             "returns": Return.objects.filter(period=period).count(),
             "officer returns": Return.objects.filter(period=period, agency=ret.agency).count(),
-            "return": f"{ret.indicator.code} by {ret.agency.short_name or ret.agency.name}",
+            "police partnerships": Return.objects.filter(
+                agency__memberships__user__username="officer-kent-police", period__state="open"
+            )
+            .values("period__plan_year__partnership")
+            .distinct()
+            .count(),
+            "return": f"{ret.indicator.code} by {ret.agency.display_name}",
+            "partnerships": Partnership.objects.count(),
+            "plan years": period.plan_year.partnership.plan_years.count(),
         },
         "pages": [],
     }
@@ -374,8 +462,10 @@ def main() -> None:
             results[label] = json.loads(out.read_text())
             size = results[label]["size"]
             print(
-                f"  {label}: {size['indicators']} indicators, {size['measures']} measures, {size['returns']} "
-                f"returns in the open quarter ({size['officer returns']} for the officer's agency); "
+                f"  {label}: {size['partnerships']} partnerships, Medway's with {size['plan years']} years; "
+                f"{size['indicators']} indicators, {size['measures']} measures, {size['returns']} "
+                f"returns in the open quarter ({size['officer returns']} for the officer's agency; "
+                f"Kent Police's officer has returns open in {size['police partnerships']} partnerships); "
                 f"return measured: {size['return']}; {'reused' if reuse else 'set up'} and measured in "
                 f"{time.monotonic() - started:.0f} s"
             )

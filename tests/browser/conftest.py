@@ -19,7 +19,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
@@ -28,6 +27,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from csp import roles
+from csp.models import Membership
 from indicators.kinds import Aggregation, Polarity, Unit
 from returns.models import Return, ReturnState
 from returns.periods import create_missing_returns
@@ -110,53 +110,65 @@ def new_context(browser, live_server):
         context.close()
 
 
-@pytest.fixture
-def round_plan(transactional_db, settings, tmp_path):
-    """One agency's return with two measures and no target, so the agency rates it; an officer; a
-    coordinator with an authenticator app, as coordinators have in production."""
-    for name in roles.ALL:
-        Group.objects.get_or_create(name=name)
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CSP_REQUIRE_TWO_FACTOR = True
-
-    partnership = factories.PartnershipFactory(
-        slug="testshire", name="Testshire Community Safety Partnership"
-    )
+def build_round_plan(slug: str, name: str, code: str, officer=None):
+    """One agency's return with two measures and no target, so the agency rates it; an officer (the one
+    given, who may serve other partnerships too); a coordinator with an authenticator app, as
+    coordinators have in production."""
+    partnership = factories.PartnershipFactory(slug=slug, name=f"{name} Community Safety Partnership")
     plan_year = factories.PlanYearFactory(partnership=partnership)
-    priority = factories.PriorityFactory(plan_year=plan_year, code="SAFE", title="Safer streets")
-    agency = factories.AgencyFactory(partnership=partnership, name="Testshire Police", short_name="TP")
+    priority = factories.PriorityFactory(plan_year=plan_year, code=code.split("-")[0], title="Safer streets")
+    agency = factories.AgencyFactory(partnership=partnership, name=f"{name} Police", short_name="TP")
     indicator = factories.IndicatorFactory(
         priority=priority,
-        code="SAFE-01",
+        code=code,
         text="Reduce anti-social behaviour in the town centre",
         agencies=[agency],
     )
     incidents = factories.MeasureFactory(
-        indicator=indicator, supplier=agency, name="Incidents", code="SAFE-01-A"
+        indicator=indicator, supplier=agency, name="Incidents", code=f"{code}-A"
     )
     satisfaction = factories.MeasureFactory(
         indicator=indicator,
         supplier=agency,
         name="Satisfaction",
-        code="SAFE-01-B",
+        code=f"{code}-B",
         unit=Unit.PERCENTAGE,
         polarity=Polarity.HIGHER_IS_BETTER,
         aggregation=Aggregation.STOCK,
     )
     period = factories.PeriodFactory(plan_year=plan_year)
     create_missing_returns(period)
-    coordinator = factories.make_user("coordinator", roles.COORDINATOR)
+    if officer is None:
+        officer = factories.officer_of(agency, username="officer-tp")
+    else:
+        Membership.objects.create(user=officer, agency=agency)
+    coordinator = factories.make_user(f"coordinator-{slug}", roles.COORDINATOR, partnerships=[partnership])
     return SimpleNamespace(
+        partnership=partnership,
         agency=agency,
         indicator=indicator,
         incidents=incidents,
         satisfaction=satisfaction,
         period=period,
         ret=Return.objects.get(period=period, agency=agency),
-        officer=factories.officer_of(agency, username="officer-tp"),
+        officer=officer,
         coordinator=coordinator,
         device=TOTPDevice.objects.create(user=coordinator, name="Authenticator app", confirmed=True),
     )
+
+
+@pytest.fixture
+def round_plan(transactional_db, settings, tmp_path):
+    """Testshire's round (`build_round_plan`)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CSP_REQUIRE_TWO_FACTOR = True
+    return build_round_plan("testshire", "Testshire", "SAFE-01")
+
+
+@pytest.fixture
+def second_round_plan(round_plan):
+    """Otherton's round, with the same officer: their police force serves both partnerships."""
+    return build_round_plan("otherton", "Otherton", "ROAD-01", officer=round_plan.officer)
 
 
 def sign_in(page, username: str, audit: Audit | None = None) -> None:
@@ -304,9 +316,9 @@ def walk_round(new_context, round_plan, tmp_path):
     """
     from playwright.sync_api import expect
 
-    plan = round_plan
-
-    def walk(*, javascript: bool, audit: Audit | None = None) -> str:
+    def walk(*, javascript: bool, audit: Audit | None = None, plan=None) -> str:
+        plan = plan or round_plan
+        code = plan.indicator.code
         check = audit or (lambda page, name: None)
         errors: list[str] = []
 
@@ -325,15 +337,15 @@ def walk_round(new_context, round_plan, tmp_path):
             if javascript:
                 officer.once("dialog", lambda dialog: dialog.accept())
             officer.get_by_role("button", name="Submit return").click()
-            expect(officer).to_have_url(re.compile(rf"{reverse('home')}\?period={plan.period.pk}$"))
-            expect(officer.get_by_role("alert")).to_contain_text("SAFE-01 submitted to the CSP coordinator.")
+            expect(officer).to_have_url(re.compile(rf"{reverse('home')}$"))
+            expect(officer.get_by_role("alert")).to_contain_text(f"{code} submitted to the CSP coordinator.")
 
         # The officer signs in and opens the return.
         sign_in(officer, plan.officer.username, audit)
-        expect(officer.get_by_role("heading", level=1)).to_contain_text("Your returns for")
+        expect(officer.get_by_role("heading", level=1)).to_have_text("Your returns")
         check(officer, "the officer's returns")
-        officer.get_by_role("link", name=re.compile("^SAFE-01")).click()
-        expect(officer.get_by_role("heading", level=1)).to_have_text("SAFE-01 return")
+        officer.get_by_role("link", name=re.compile(f"^{code}")).click()
+        expect(officer.get_by_role("heading", level=1)).to_have_text(f"{code} return")
         check(officer, "the return form")
 
         # A bad value gets its message beside the field.
@@ -389,12 +401,12 @@ def walk_round(new_context, round_plan, tmp_path):
         coordinator.get_by_role("button", name="Continue").click()
         expect(coordinator.get_by_role("heading", level=1)).to_have_text("Returns to review")
         check(coordinator, "the review queue")
-        coordinator.get_by_role("link", name="SAFE-01").click()
+        coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_role("heading", name="Review")).to_be_visible()
         check(coordinator, "a return under review")
         coordinator.get_by_label("Reason for sending back").fill(SENT_BACK_REASON)
         coordinator.get_by_role("button", name="Send back").click()
-        expect(coordinator.get_by_role("alert")).to_contain_text("SAFE-01 sent back to Testshire Police.")
+        expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} sent back to {plan.agency.name}.")
         check(coordinator, "the review queue, sent back")
 
         # The officer sees why, fixes the return and submits it again.
@@ -402,7 +414,7 @@ def walk_round(new_context, round_plan, tmp_path):
         banner = officer.get_by_role("region", name="Sent back to you")
         expect(banner).to_contain_text(SENT_BACK_REASON)
         check(officer, "the officer's returns, one sent back")
-        banner.get_by_role("link", name="SAFE-01").click()
+        banner.get_by_role("link", name=code).click()
         expect(officer.get_by_role("region", name="Sent back by the coordinator")).to_contain_text(
             SENT_BACK_REASON
         )
@@ -417,11 +429,11 @@ def walk_round(new_context, round_plan, tmp_path):
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
 
         # The coordinator approves it, opens the quarter's report and downloads the PDF.
-        coordinator.goto(reverse("review_queue_current", args=["testshire"]))
-        coordinator.get_by_role("link", name="SAFE-01").click()
+        coordinator.goto(reverse("review_queue_current", args=[plan.partnership.slug]))
+        coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_text(COMMENTARY + RESUBMITTED)).to_be_visible()
         coordinator.get_by_role("button", name="Approve").click()
-        expect(coordinator.get_by_role("alert")).to_contain_text("SAFE-01 from Testshire Police approved.")
+        expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} from {plan.agency.name} approved.")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.APPROVED
         coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
         check(coordinator, "the quarterly reports")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from csp import roles
 from csp.models import Agency, PlanYear
 from indicators.kinds import Rag
 from indicators.models import Indicator, Measure
@@ -53,9 +54,10 @@ def test_the_second_plan_imports_beside_medway_with_its_own_shape(northam, medwa
     assert Indicator.objects.filter(priority__plan_year=medway_plan).count() == 44
 
 
-def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_report(
-    northam, coordinator, client
-):
+def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_report(northam, client):
+    coordinator = factories.make_user(
+        "northam-coordinator", roles.COORDINATOR, partnerships=[northam.partnership]
+    )
     police = Agency.objects.get(partnership=northam.partnership, name="Kent Police")
     officer = factories.officer_of(police, username="northam-officer")
     period = ReportingPeriod.objects.create(plan_year=northam, number=1, deadline=datetime.date(2026, 7, 28))
