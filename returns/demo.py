@@ -13,7 +13,7 @@ from indicators.models import Measure
 from indicators.quarters import Quarter
 from returns.figures import HISTORY_QUARTERS
 from returns.models import Figure, Return, ReturnState
-from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
+from returns.workflow import ReturnContent, approve, save_draft, submit
 
 
 def history_quarters(plan_year: PlanYear, through: Quarter | None = None) -> list[Quarter]:
@@ -69,7 +69,7 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     """A plausible return: the agency's demo figures for the quarter, a short update, and where no target
     decides the rating, the agency's own (green)."""
     quarter = ret.period.quarter
-    measures = list(supplied_measures(ret))
+    measures = list(ret.supplied_measures())
     return ReturnContent(
         commentary=f"{ret.agency.display_name} update for {quarter.short_label}: "
         "activity delivered as planned; figures as reported.",
@@ -85,5 +85,5 @@ def complete(ret: Return, user, *, up_to: ReturnState = ReturnState.APPROVED, es
     ret = save_draft(ret, user, demo_content(ret, escalation=escalation), version=ret.version)
     if up_to == ReturnState.DRAFT:
         return ret
-    ret = submit_return(ret, user, version=ret.version)
-    return ret if up_to == ReturnState.SUBMITTED else approve_return(ret, user)
+    ret = submit(ret, user, version=ret.version)
+    return ret if up_to == ReturnState.SUBMITTED else approve(ret, user)

@@ -4,9 +4,6 @@ Opening a period creates a not-started return for every agency the plan makes re
 indicator; a closed period stays closed (single returns are re-opened instead, `returns.workflow`).
 """
 
-from datetime import date, timedelta
-
-import holidays
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
@@ -16,9 +13,10 @@ from simple_history.utils import bulk_create_with_history
 
 from csp.models import Partnership, PlanYear
 from indicators.models import Indicator
-from indicators.quarters import Quarter
-from returns.models import PeriodState, ReportingPeriod, Return
+from indicators.quarters import Quarter, working_days_after
+from returns.models import DeliverableUpdate, DeliveryStatus, PeriodState, ReportingPeriod, Return
 from returns.workflow import WorkflowError, coordinator_only
+from themes.models import Deliverable
 from themes.new_year import copy_plan_year
 
 
@@ -87,35 +85,45 @@ def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeri
         current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
-            create_missing_returns(current)
+            create_missing_items(current)
     return current
 
 
-def create_missing_returns(period: ReportingPeriod) -> int:
-    pairs = Indicator.responsible_agencies.through.objects.filter(
-        indicator__priority__plan_year_id=period.plan_year_id
-    ).values_list("indicator_id", "agency_id")
+def create_missing_items(period: ReportingPeriod) -> int:
+    """What opening a period owes, made where missing: a return for each indicator from each responsible
+    agency (the coordinators' own, for an indicator that names none), and an update on each deliverable
+    from its owner (the coordinators', with no owner), except one completed in an earlier quarter. Returns
+    how many were made; the one code path by which items come into being."""
+    plan_year_id = period.plan_year_id
+    pairs = set(
+        Indicator.responsible_agencies.through.objects.filter(
+            indicator__priority__plan_year_id=plan_year_id
+        ).values_list("indicator_id", "agency_id")
+    )
+    unowned = Indicator.objects.filter(priority__plan_year_id=plan_year_id, responsible_agencies__isnull=True)
+    pairs |= {(pk, None) for pk in unowned.values_list("pk", flat=True)}
     have = set(Return.objects.filter(period=period).values_list("indicator_id", "agency_id"))
-    new = [Return(period=period, indicator_id=i, agency_id=a) for i, a in pairs if (i, a) not in have]
-    bulk_create_with_history(new, Return)
-    return len(new)
+    returns = [
+        Return(period=period, indicator_id=i, agency_id=a)
+        for i, a in sorted(pairs, key=str)
+        if (i, a) not in have
+    ]
+    bulk_create_with_history(returns, Return)
 
-
-def default_deadline(quarter_end: date, working_days: int) -> date:
-    """The quarter's end plus a number of working days: Monday to Friday, not a bank holiday.
-
-    Bank holidays are England and Wales's (the two share one list), including substitute days and one-off
-    holidays, from the `holidays` package, which works them out for any year.
-    """
-    years = range(quarter_end.year, quarter_end.year + 2)  # more are added as the loop reaches them
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    day = quarter_end
-    remaining = working_days
-    while remaining:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in bank_holidays:
-            remaining -= 1
-    return day
+    done = DeliverableUpdate.objects.filter(
+        period__plan_year_id=plan_year_id, period__number__lt=period.number, status=DeliveryStatus.COMPLETED
+    ).received()
+    deliverables = Deliverable.objects.filter(priority__plan_year_id=plan_year_id).exclude(
+        pk__in=done.values("deliverable_id")
+    )
+    updated = set(DeliverableUpdate.objects.filter(period=period).values_list("deliverable_id", flat=True))
+    updates = [
+        DeliverableUpdate(period=period, deliverable=d, agency_id=d.update_owner_id)
+        for d in deliverables.order_by("priority__order", "order")
+        if d.pk not in updated
+    ]
+    bulk_create_with_history(updates, DeliverableUpdate)
+    return len(returns) + len(updates)
 
 
 def ensure_periods(plan_year) -> list[ReportingPeriod]:
@@ -125,7 +133,7 @@ def ensure_periods(plan_year) -> list[ReportingPeriod]:
         period, _ = ReportingPeriod.objects.get_or_create(
             plan_year=plan_year,
             number=quarter.number,
-            defaults={"deadline": default_deadline(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)},
+            defaults={"deadline": working_days_after(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)},
         )
         periods.append(period)
     return periods

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from csp.emails import reachable
 from csp.models import Agency, Membership
 from returns import notifications
 from returns.models import PeriodState, ReminderKind, ReminderSent, ReportingPeriod, Return
@@ -59,7 +60,7 @@ def outstanding_by_officer(period: ReportingPeriod, agency: Agency | None = None
     returns_of: dict[int, list[Return]] = defaultdict(list)
     for membership in memberships:
         returns_of[membership.user_id].extend(by_agency[membership.agency_id])
-    officers = notifications.reachable(m.user for m in memberships)
+    officers = reachable(m.user for m in memberships)
     return [(officer, returns_of[officer.pk]) for officer in officers]
 
 

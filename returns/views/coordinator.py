@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from csp.roles import coordinator_view
 from returns.models import PeriodState, ReportingPeriod, Return, ReturnState
 from returns.periods import period_or_current, set_period_state
-from returns.workflow import WorkflowError, approve_return, reopen_return, send_back
+from returns.workflow import WorkflowError, approve, reopen, send_back
 
 
 @coordinator_view
@@ -71,13 +71,13 @@ def review(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            approve_return(ret, request.user)
+            approve(ret, request.user)
             messages.success(request, f"{ret.indicator.code} from {ret.agency} approved.")
         elif decision == "send_back":
             send_back(ret, request.user, request.POST.get("reason", ""))
             messages.success(request, f"{ret.indicator.code} sent back to {ret.agency}.")
         elif decision == "reopen":
-            reopen_return(ret, request.user, request.POST.get("reason", ""))
+            reopen(ret, request.user, request.POST.get("reason", ""))
             messages.success(request, f"{ret.indicator.code} re-opened for {ret.agency}.")
         else:
             messages.error(request, "Choose approve or send back.")

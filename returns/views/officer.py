@@ -23,7 +23,7 @@ from returns.forms import ReturnForm, initial_for
 from returns.history import return_history
 from returns.models import Figure, ReportingPeriod, Return, ReturnState
 from returns.periods import current_periods
-from returns.workflow import StaleReturn, WorkflowError, save_draft, submit_return, supplied_measures
+from returns.workflow import StaleReturn, WorkflowError, save_draft, submit
 
 
 @dataclass
@@ -137,7 +137,7 @@ class ReturnPage:
 
     @classmethod
     def of(cls, ret: Return) -> "ReturnPage":
-        measures = list(supplied_measures(ret).select_related("supplier"))
+        measures = list(ret.supplied_measures().select_related("supplier"))
         for measure in measures:
             measure.hint = measure_hint(measure)
         rating_applies = not any(m.target_decides_rating for m in measures)
@@ -177,7 +177,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     try:
         ret = save_draft(ret, request.user, form.content(), version=form.cleaned_data["version"])
         if request.POST.get("action") == "submit":
-            ret = submit_return(ret, request.user, version=ret.version)
+            ret = submit(ret, request.user, version=ret.version)
             messages.success(request, f"{ret.indicator.code} submitted to the CSP coordinator.")
             return redirect_to(request, reverse("home"))
     except StaleReturn as stale:

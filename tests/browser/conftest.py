@@ -30,7 +30,7 @@ from csp import roles
 from csp.models import Membership
 from indicators.kinds import Aggregation, Polarity, Unit
 from returns.models import Return, ReturnState
-from returns.periods import create_missing_returns
+from returns.periods import create_missing_items
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -137,7 +137,7 @@ def build_round_plan(slug: str, name: str, code: str, officer=None):
         aggregation=Aggregation.STOCK,
     )
     period = factories.PeriodFactory(plan_year=plan_year)
-    create_missing_returns(period)
+    create_missing_items(period)
     if officer is None:
         officer = factories.officer_of(agency, username="officer-tp")
     else:
@@ -333,7 +333,7 @@ def walk_round(new_context, round_plan, tmp_path):
         incidents = officer.locator(f"#{field_id(plan.incidents)}")
         incidents_error = officer.locator(f"#{field_id(plan.incidents)}_error")
 
-        def submit_return() -> None:
+        def submit() -> None:
             if javascript:
                 officer.once("dialog", lambda dialog: dialog.accept())
             officer.get_by_role("button", name="Submit return").click()
@@ -389,7 +389,7 @@ def walk_round(new_context, round_plan, tmp_path):
         assert (saved.state, saved.commentary) == (ReturnState.DRAFT, COMMENTARY)
         expect(incidents).to_have_value("12")
 
-        submit_return()
+        submit()
         check(officer, "the officer's returns, submitted")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
 
@@ -425,7 +425,7 @@ def walk_round(new_context, round_plan, tmp_path):
             # the field races that validation, which test_round.py's race test covers on its own.
             with officer.expect_response(is_validation("commentary")):
                 officer.get_by_role("button", name="Submit return").focus()
-        submit_return()
+        submit()
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
 
         # The coordinator approves it, opens the quarter's report and downloads the PDF.

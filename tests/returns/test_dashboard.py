@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from returns.models import ReminderSent, ReportingPeriod, Return, ReturnState
-from returns.periods import create_missing_returns
+from returns.periods import create_missing_items
 from returns.summary import fingerprint
 from tests import factories
 
@@ -32,7 +32,7 @@ def quarter(plan, officer, other_agency_officer):
     for code in list(OURS)[1:]:
         priority = other_priority if code == "SAFE-07" else plan.priority
         factories.IndicatorFactory(priority=priority, code=code, agencies=[plan.ours])
-    create_missing_returns(plan.period)
+    create_missing_items(plan.period)
     for code, state in OURS.items():
         Return.objects.filter(period=plan.period, indicator__code=code).update(state=state)
     Return.objects.filter(pk=plan.other_ret.pk).update(state=ReturnState.DRAFT)
@@ -253,7 +253,7 @@ def grow(plan, times: int) -> None:
             priority=plan.priority, code=f"GROW-{n:03d}", agencies=[plan.ours]
         )
         factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
-    create_missing_returns(plan.period)
+    create_missing_items(plan.period)
     ReminderSent.objects.create(period=plan.period, user=plan.officer, kind="before")
 
 

@@ -18,7 +18,7 @@ from indicators.models import Indicator, Measure
 from reporting.builder import build_quarterly_report
 from returns.models import Figure, ReportingPeriod, Return, ReturnState
 from returns.periods import set_period_state
-from returns.workflow import ReturnContent, approve_return, save_draft, submit_return
+from returns.workflow import ReturnContent, approve, save_draft, submit
 from tests import factories
 from themes.models import Priority
 
@@ -73,8 +73,8 @@ def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_rep
         figures={theft.pk: {"value": Decimal(41)}, drinking.pk: {"value": Decimal(12)}},
     )
     ret = save_draft(ret, officer, content, version=ret.version)
-    ret = submit_return(ret, officer, version=ret.version)
-    ret = approve_return(ret, coordinator)
+    ret = submit(ret, officer, version=ret.version)
+    ret = approve(ret, coordinator)
 
     assert ret.state == ReturnState.APPROVED
     assert Figure.objects.get(ret=ret, measure=theft).value == 41

@@ -20,10 +20,10 @@ from django.utils.text import slugify
 
 from csp.models import Agency, Partnership, PlanYear
 from csp.provisioning import add_user
-from indicators.quarters import Quarter
+from indicators.quarters import Quarter, working_days_after
 from returns.demo import complete, fill_demo_figures
 from returns.models import PeriodState, ReturnState
-from returns.periods import default_deadline, ensure_periods, set_period_state
+from returns.periods import ensure_periods, set_period_state
 from themes.plan_import import import_plan
 from themes.upload_guard import read_path
 from themes.workbook import read as read_workbook
@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 if period.state == PeriodState.NOT_OPEN:
                     # A demo opened today should not start out late: give people two working weeks.
                     if period.is_past_deadline(today):
-                        period.deadline = default_deadline(today, DEMO_WORKING_DAYS_TO_DEADLINE)
+                        period.deadline = working_days_after(today, DEMO_WORKING_DAYS_TO_DEADLINE)
                         period.save(update_fields=["deadline"])
                     set_period_state(period, coordinator, PeriodState.OPEN)
                 current = quarter
