@@ -48,15 +48,20 @@ class Due:
 
     period: ReportingPeriod
     kind: str
-    returns: Sequence[Return]
+    items: Sequence[Submission]
+    """Returns and action updates."""
 
 
-def _count(n: int) -> str:
-    return "1 return" if n == 1 else f"{n} returns"
+def _count(items: Sequence[Submission]) -> str:
+    """"1 return", "2 action updates", "3 returns and 1 action update"."""
+    returns = sum(1 for item in items if isinstance(item, Return))
+    kinds = ((returns, "return"), (len(items) - returns, "action update"))
+    return " and ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in kinds if n)
 
 
 def reminder_subject(due: Sequence[Due], today: date) -> str:
-    count = _count(sum(len(item.returns) for item in due))
+    everything = [each for item in due for each in item.items]
+    count = _count(everything)
     late = [item for item in due if item.period.is_past_deadline(today)]
     if len(due) > 1:
         if len(late) == len(due):
@@ -67,21 +72,18 @@ def reminder_subject(due: Sequence[Due], today: date) -> str:
     quarter = item.period.quarter.short_label
     deadline = format_date(item.period.deadline)
     if late:
-        return f"Late: {count} for {quarter} {'was' if count == '1 return' else 'were'} due on {deadline}"
+        return f"Late: {count} for {quarter} {'was' if len(everything) == 1 else 'were'} due on {deadline}"
     if item.kind == ReminderKind.BY_COORDINATOR:
         return f"Reminder from the CSP coordinator: {count} for {quarter} due by {deadline}"
     return f"Reminder: {count} for {quarter} due by {deadline}"
 
 
-def remindermessage(user, due: Sequence[Due], today: date) -> EmailMessage:
-    """One officer's reminder: for each partnership, its quarter and deadline, and every return of theirs
-    still outstanding, by agency."""
+def reminder_message(user, due: Sequence[Due], today: date) -> EmailMessage:
+    """One officer's reminder: for each partnership, its quarter and deadline, and every return and action
+    update of theirs still outstanding, by agency."""
     sections = []
     for item in sorted(due, key=lambda item: item.period.plan_year.partnership.name):
-        ordered = sorted(
-            item.returns,
-            key=lambda r: (r.agency.name, r.indicator.priority.order, r.indicator.order, r.indicator.code),
-        )
+        ordered = sorted(item.items, key=lambda r: (r.agency.name, r.noun, r.plan_order))
         sections.append(
             {
                 "partnership": item.period.plan_year.partnership.name,
@@ -89,7 +91,8 @@ def remindermessage(user, due: Sequence[Due], today: date) -> EmailMessage:
                 "kind": item.kind,
                 "late": item.period.is_past_deadline(today),
                 "days_left": (item.period.deadline - today).days,
-                "count": len(item.returns),
+                "count": _count(item.items),
+                "one": len(item.items) == 1,
                 "groups": [(agency, list(rets)) for agency, rets in groupby(ordered, key=lambda r: r.agency)],
             }
         )
@@ -103,7 +106,7 @@ def remindermessage(user, due: Sequence[Due], today: date) -> EmailMessage:
 
 
 def send_reminder(user, due: Sequence[Due], today: date) -> None:
-    send([remindermessage(user, due, today)])
+    send([reminder_message(user, due, today)])
 
 
 # --- The workflow's notifications ---------------------------------------------------------------------

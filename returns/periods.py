@@ -1,13 +1,14 @@
 """Reporting periods: a plan year's four quarters, opening and closing them, deadlines, and new plan years.
 
 Opening a period creates a not-started return for every agency the plan makes responsible for an
-indicator; a closed period stays closed (single returns are re-opened instead, `returns.workflow`).
+indicator, and an update on every action (`create_missing_items`); a closed period stays closed (single
+returns and updates are re-opened instead, `returns.workflow`).
 """
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from simple_history.utils import bulk_create_with_history
 
@@ -89,18 +90,20 @@ def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeri
     return current
 
 
-def create_missing_items(period: ReportingPeriod) -> int:
-    """What opening a period owes, made where missing: a return for each indicator from each responsible
-    agency (the coordinators' own, for an indicator that names none), and an update on each deliverable
-    from its owner (the coordinators', with no owner), except one completed in an earlier quarter. Returns
-    how many were made; the one code path by which items come into being."""
+def missing_items(period: ReportingPeriod) -> tuple[list[Return], list[DeliverableUpdate]]:
+    """What the period owes under the plan as it stands and does not have yet (unsaved): a return on each
+    indicator from each responsible agency (the coordinators', for an indicator that names none or a
+    measure nobody supplies), and an update on each deliverable from its owner (the coordinators', with no
+    owner), except one completed in an earlier quarter."""
     plan_year_id = period.plan_year_id
     pairs = set(
         Indicator.responsible_agencies.through.objects.filter(
             indicator__priority__plan_year_id=plan_year_id
         ).values_list("indicator_id", "agency_id")
     )
-    unowned = Indicator.objects.filter(priority__plan_year_id=plan_year_id, responsible_agencies__isnull=True)
+    unowned = Indicator.objects.filter(priority__plan_year_id=plan_year_id).filter(
+        Q(responsible_agencies__isnull=True) | Q(measures__supplier__isnull=True, measures__isnull=False)
+    )
     pairs |= {(pk, None) for pk in unowned.values_list("pk", flat=True)}
     have = set(Return.objects.filter(period=period).values_list("indicator_id", "agency_id"))
     returns = [
@@ -108,7 +111,6 @@ def create_missing_items(period: ReportingPeriod) -> int:
         for i, a in sorted(pairs, key=str)
         if (i, a) not in have
     ]
-    bulk_create_with_history(returns, Return)
 
     done = DeliverableUpdate.objects.filter(
         period__plan_year_id=plan_year_id, period__number__lt=period.number, status=DeliveryStatus.COMPLETED
@@ -122,8 +124,38 @@ def create_missing_items(period: ReportingPeriod) -> int:
         for d in deliverables.order_by("priority__order", "order")
         if d.pk not in updated
     ]
+    return returns, updates
+
+
+def create_missing_items(period: ReportingPeriod) -> int:
+    """Make what the period owes and does not have (`missing_items`); returns how many were made. The one
+    code path by which returns and updates come into being."""
+    returns, updates = missing_items(period)
+    bulk_create_with_history(returns, Return)
     bulk_create_with_history(updates, DeliverableUpdate)
     return len(returns) + len(updates)
+
+
+def updates_to_hand_over(period: ReportingPeriod) -> list[DeliverableUpdate]:
+    """The period's updates still being written whose action now has another owner."""
+    outstanding = DeliverableUpdate.objects.filter(period=period).outstanding().select_related("deliverable")
+    return [u for u in outstanding if u.agency_id != u.deliverable.update_owner_id]
+
+
+def bring_up_to_date(period: ReportingPeriod, user) -> int:
+    """After the plan changed while the period was open: make the returns and updates it now owes, and
+    hand each update still being written to its action's owner now (what was typed in it is kept).
+    Returns how many items were made or handed over."""
+    coordinator_only(user, period.plan_year.partnership_id)
+    with transaction.atomic():
+        made = create_missing_items(period)
+        handed_over = updates_to_hand_over(period)
+        for update in handed_over:
+            update.agency_id = update.deliverable.update_owner_id
+            update._history_user = user
+            update._change_reason = "Handed to the action's owner"
+            update.save(update_fields=["agency", "updated_at"])
+    return made + len(handed_over)
 
 
 def ensure_periods(plan_year) -> list[ReportingPeriod]:

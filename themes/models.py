@@ -105,7 +105,8 @@ class Deliverable(models.Model):
         blank=True,
         related_name="owned_deliverables",
         help_text="Who sends its quarterly updates, where the plan names no lead agency (or another is "
-        "chosen). Blank: the lead agency; with no lead either, the coordinators.",
+        "chosen). Blank: the lead agency; with no lead either, the coordinators. A quarter already open "
+        "follows a change when the coordinator brings it up to date.",
     )
     due_date = models.DateField(
         null=True, blank=True, help_text="When it should be finished, if it has a date."

@@ -175,6 +175,15 @@ class Return(Submission):
         return self.indicator.code
 
     @property
+    def description(self) -> str:
+        return self.indicator.text
+
+    @property
+    def plan_order(self) -> tuple[int, int]:
+        """Where it comes in the printed plan."""
+        return (self.indicator.priority.order, self.indicator.order)
+
+    @property
     def is_escalated(self) -> bool:
         return not re.match(BLANK, self.escalation)
 
@@ -247,6 +256,19 @@ STATUS_RAG = {
 UPDATE_MAX_LENGTH = 2000
 
 
+class DeliverableUpdateQuerySet(SubmissionQuerySet):
+    def latest_received(self, plan_year_id: int, *, up_to: int) -> dict[int, "DeliverableUpdate"]:
+        """The latest received update on each deliverable of the plan year in quarters 1 to `up_to`,
+        by deliverable id: how each action stood at the end of quarter `up_to`. One query."""
+        updates = (
+            self.filter(period__plan_year_id=plan_year_id, period__number__lte=up_to)
+            .received()
+            .select_related("period__plan_year")
+            .order_by("period__number")
+        )
+        return {update.deliverable_id: update for update in updates}
+
+
 class DeliverableUpdate(Submission):
     """The owner's word on one deliverable (an action of the plan) for one quarter."""
 
@@ -262,6 +284,7 @@ class DeliverableUpdate(Submission):
     completed_on = models.DateField("completed on", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = DeliverableUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["period", "deliverable__priority__order", "deliverable__order"]
@@ -279,6 +302,14 @@ class DeliverableUpdate(Submission):
     @property
     def title(self) -> str:
         return self.deliverable.label
+
+    @property
+    def description(self) -> str:
+        return self.deliverable.text
+
+    @property
+    def plan_order(self) -> tuple[int, int]:
+        return (self.deliverable.priority.order, self.deliverable.order)
 
     @property
     def rag(self) -> Rag:

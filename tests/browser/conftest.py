@@ -399,7 +399,7 @@ def walk_round(new_context, round_plan, tmp_path):
         check(coordinator, "two-factor code")
         coordinator.get_by_label("Code from your authenticator app").fill(current_code(plan.device))
         coordinator.get_by_role("button", name="Continue").click()
-        expect(coordinator.get_by_role("heading", level=1)).to_have_text("Returns to review")
+        expect(coordinator.get_by_role("heading", level=1)).to_have_text("To review")
         check(coordinator, "the review queue")
         coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_role("heading", name="Review")).to_be_visible()

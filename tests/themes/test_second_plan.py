@@ -94,7 +94,8 @@ def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_rep
     report = build_quarterly_report(period, today=datetime.date(2026, 8, 1))
     assert report.partnership == "Northam Community Safety Partnership"
     assert [section.code for section in report.priorities] == ["TOWN", "DASV", "YOUTH", "ROAD", "FRAUD"]
-    assert (report.returns_expected, report.returns_received, report.returns_approved) == (13, 1, 1)
+    # 13 returns and an update on each of the 7 actions
+    assert (report.returns_expected, report.returns_received, report.returns_approved) == (20, 1, 1)
     town = next(section for section in report.priorities if section.code == "TOWN")
     assert "Shop theft is down" in str(town.indicators[0].updates)
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deliverable',
             name='owner',
-            field=models.ForeignKey(blank=True, help_text='Who sends its quarterly updates, where the plan names no lead agency (or another is chosen). Blank: the lead agency; with no lead either, the coordinators.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_deliverables', to='csp.agency'),
+            field=models.ForeignKey(blank=True, help_text='Who sends its quarterly updates, where the plan names no lead agency (or another is chosen). Blank: the lead agency; with no lead either, the coordinators. A quarter already open follows a change when the coordinator brings it up to date.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_deliverables', to='csp.agency'),
         ),
         migrations.CreateModel(
             name='Milestone',
