@@ -22,6 +22,8 @@ BLANK = r"^\s*$"
 """Text of only spaces and line breaks: an escalation like that is no escalation."""
 COMMENTARY_MAX_LENGTH = 4000
 ESCALATION_MAX_LENGTH = 1500
+UPDATE_MAX_LENGTH = 2000
+"""An explanation, a recovery plan, an action's progress or next steps."""
 COORDINATOR = "CSP coordinator"
 """Who owns an item with no agency."""
 
@@ -148,6 +150,10 @@ class Return(Submission):
         "points to escalate to the SEG", blank=True, max_length=ESCALATION_MAX_LENGTH
     )
     agency_rating = models.CharField("agency's own rating", max_length=8, choices=Rag, blank=True)
+    # For a red or amber result, however it was rated: the report's exceptions print these.
+    why = models.TextField("why it is red or amber", blank=True, max_length=UPDATE_MAX_LENGTH)
+    recovery = models.TextField("what is being done to recover", blank=True, max_length=UPDATE_MAX_LENGTH)
+    back_on_track_by = models.DateField("expected back on track by", null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ReturnQuerySet.as_manager()
@@ -253,9 +259,6 @@ STATUS_RAG = {
     DeliveryStatus.OFF_TRACK: Rag.RED,
 }
 """The colour a status is printed in; Not started and Deferred carry none."""
-UPDATE_MAX_LENGTH = 2000
-
-
 class DeliverableUpdateQuerySet(SubmissionQuerySet):
     def latest_received(self, plan_year_id: int, *, up_to: int) -> dict[int, "DeliverableUpdate"]:
         """The latest received update on each deliverable of the plan year in quarters 1 to `up_to`,
