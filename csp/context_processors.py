@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -68,6 +69,54 @@ NAV_SECTIONS = {
 }
 
 
+REVIEWED = {"return", "return_history", "update", "update_history"}
+"""Pages an officer reaches from their returns and a coordinator from review: under Review for a
+coordinator."""
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
-    return {"nav_section": NAV_SECTIONS.get(match.url_name if match else "", "")}
+    name = match.url_name if match else ""
+
+    def section() -> str:
+        in_view = getattr(request, "partnership", None)
+        if name in REVIEWED and in_view is not None and roles.is_coordinator(request.user, in_view):
+            return "review"
+        return NAV_SECTIONS.get(name, "")
+
+    return {"nav_section": SimpleLazyObject(section)}
+
+
+def _signed_in_as(request: HttpRequest) -> str:
+    """Who is signed in, as the header says it: "Sam Patel, Kent Police" (their agencies in the
+    partnership in view, or all of them), "Jo Smith, coordinator", or the name alone."""
+    user = request.user
+    name = user.get_full_name() or user.get_username()
+    in_view = getattr(request, "partnership", None)
+    agencies = [agency for pid, agency in roles.agencies_of(user) if in_view is None or pid == in_view.pk]
+    if agencies:
+        return f"{name}, {', '.join(agencies)}"
+    if in_view is not None and roles.is_coordinator(user, in_view):
+        return f"{name}, coordinator"
+    return name
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    """What every page's header and footer say about the deployment: its phase, who runs it, who to ask;
+    and who is signed in (lazy: a page that does not print it pays no query)."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "signed_in_as": SimpleLazyObject(lambda: _signed_in_as(request)) if signed_in else "",
+        **deployment(),
+    }
+
+
+def deployment() -> dict[str, str]:
+    """The deployment's own words, from settings alone (the 500 page uses them with no request)."""
+    return {
+        "service_phase": settings.CSP_PHASE,
+        "service_owner": settings.CSP_SERVICE_OWNER,
+        "support_email": settings.CSP_SUPPORT_EMAIL,
+        "privacy_notice_url": settings.CSP_PRIVACY_NOTICE_URL,
+    }

@@ -77,15 +77,22 @@ def member_partnership_ids(user) -> set[int]:
     return found
 
 
-def officer_partnership_ids(user) -> set[int]:
-    """The partnerships whose agencies the user reports for (read once per request)."""
+def agencies_of(user) -> list[tuple[int, str]]:
+    """(partnership id, agency name) for each agency the user reports for, by name (read once per
+    request, cached on the user object)."""
     if not user.is_authenticated or user.pk is None:
-        return set()
-    found = getattr(user, "_officer_partnerships", None)
+        return []
+    found = getattr(user, "_agencies", None)
     if found is None:
-        found = set(Membership.objects.filter(user=user).values_list("agency__partnership_id", flat=True))
-        user._officer_partnerships = found
+        memberships = Membership.objects.filter(user=user).order_by("agency__name")
+        found = list(memberships.values_list("agency__partnership_id", "agency__name"))
+        user._agencies = found
     return found
+
+
+def officer_partnership_ids(user) -> set[int]:
+    """The partnerships whose agencies the user reports for."""
+    return {partnership_id for partnership_id, _ in agencies_of(user)}
 
 
 def partnerships_of(user):

@@ -43,6 +43,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A form refused by the CSRF check gets a designed page that hands back what was typed (csp/views.py).
+CSRF_FAILURE_VIEW = "csp.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.partnership",
                 "csp.context_processors.navigation",
+                "csp.context_processors.service",
             ],
         },
     },
@@ -267,3 +270,15 @@ if CSP_LATE_REMINDER_DAYS_AFTER < 1:
 CSP_SITE_URL = os.environ.get("CSP_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 if not CSP_SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"CSP_SITE_URL must start with https:// or http://, not {CSP_SITE_URL!r}")
+
+# Who runs this deployment, for the footer, the accessibility statement and the privacy notice: set per
+# deployment. CSP_PRIVACY_NOTICE_URL points at the running organisation's own notice; blank, the app's own
+# page says what the service holds and who to ask. CSP_PHASE is the phase banner's tag (blank: no banner).
+CSP_SERVICE_OWNER = os.environ.get("CSP_SERVICE_OWNER", "").strip()
+CSP_SUPPORT_EMAIL = os.environ.get("CSP_SUPPORT_EMAIL", "").strip()
+CSP_PRIVACY_NOTICE_URL = os.environ.get("CSP_PRIVACY_NOTICE_URL", "").strip()
+if CSP_PRIVACY_NOTICE_URL and not CSP_PRIVACY_NOTICE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        f"CSP_PRIVACY_NOTICE_URL must start with https://, not {CSP_PRIVACY_NOTICE_URL!r}"
+    )
+CSP_PHASE = os.environ.get("CSP_PHASE", "Beta").strip()

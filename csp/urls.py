@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from csp import two_factor
-from csp.views import healthz, partnerships, start
+from csp.views import accessibility, healthz, partnerships, privacy, start
 
 urlpatterns = [
     path("", start, name="start"),
     path("partnerships/", partnerships, name="partnerships"),
+    path("accessibility/", accessibility, name="accessibility"),
+    path("privacy/", privacy, name="privacy"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -38,3 +40,5 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("reporting.urls")),
 ]
+
+handler500 = "csp.views.server_error"

@@ -76,6 +76,8 @@ ROUTES = {
     ),
     "password_reset_complete": ("get", lambda w: {}, PUBLIC),
     "healthz": ("get", lambda w: {}, PUBLIC),
+    "accessibility": ("get", lambda w: {}, PUBLIC),
+    "privacy": ("get", lambda w: {}, PUBLIC),
     "two_factor_setup": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 200)}),
     "two_factor_verify": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 302)}),
     "plan": ("get", in_testshire(), {**MEMBERS_200, **dict.fromkeys(OWN_ROLES[1:], 302)}),
