@@ -137,6 +137,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent requests: a write transaction takes SQLite's write lock when it
+    # begins (IMMEDIATE), so two writers queue for up to `timeout` seconds rather than one failing with
+    # "database is locked" when it upgrades a read; WAL lets pages read while a save writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
