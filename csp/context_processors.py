@@ -108,6 +108,8 @@ def service(request: HttpRequest) -> dict[str, object]:
     signed_in = user is not None and user.is_authenticated
     return {
         "signed_in_as": SimpleLazyObject(lambda: _signed_in_as(request)) if signed_in else "",
+        "session_seconds": settings.SESSION_COOKIE_AGE if signed_in else 0,
+        "session_warning_seconds": settings.CSP_SESSION_WARNING_SECONDS,
         **deployment(),
     }
 

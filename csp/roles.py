@@ -10,10 +10,10 @@ not belong to it (nobody learns what another partnership has), and a 403 to a me
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from csp.kept import signed_in
 from csp.models import Membership, Partnership, PartnershipRole, Role
 
 COORDINATOR = Role.COORDINATOR
@@ -101,12 +101,13 @@ def partnerships_of(user):
 
 
 def partnership_view(check: Callable[[object, Partnership], bool] | None = None):
-    """A decorator for a view under /p/<slug>/: sign in first; the slug becomes the partnership, passed to
+    """A decorator for a view under /p/<slug>/: sign in first (keeping what a signed-out form posted,
+    `csp.kept`); the slug becomes the partnership, passed to
     the view after the request (and set as `request.partnership` for the page's header); a 404 unless the
     user belongs to it; a 403 unless `check(user, partnership)` holds."""
 
     def decorator(view):
-        @login_required
+        @signed_in
         @wraps(view)
         def wrapped(request, partnership: str, *args, **kwargs):
             found = Partnership.objects.filter(slug=partnership).first()

@@ -205,6 +205,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Signed out after this long without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# How long before that the page warns, with "Stay signed in" (static/js/app.js).
+CSP_SESSION_WARNING_SECONDS = min(120, SESSION_COOKIE_AGE // 2)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True

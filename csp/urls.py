@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from csp import two_factor
-from csp.views import accessibility, healthz, partnerships, privacy, start
+from csp.views import accessibility, healthz, partnerships, privacy, session_alive, start
 
 urlpatterns = [
     path("", start, name="start"),
     path("partnerships/", partnerships, name="partnerships"),
     path("accessibility/", accessibility, name="accessibility"),
     path("privacy/", privacy, name="privacy"),
+    path("session/", session_alive, name="session_alive"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

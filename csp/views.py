@@ -55,6 +55,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
+def session_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": a request from a signed-in person restarts the idle clock (every request saves
+    the session); 401 once it has run out, so the page can say so."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "csp/accessibility.html")
 

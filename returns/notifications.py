@@ -53,7 +53,7 @@ class Due:
 
 
 def _count(items: Sequence[Submission]) -> str:
-    """"1 return", "2 action updates", "3 returns and 1 action update"."""
+    """ "1 return", "2 action updates", "3 returns and 1 action update"."""
     returns = sum(1 for item in items if isinstance(item, Return))
     kinds = ((returns, "return"), (len(items) - returns, "action update"))
     return " and ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in kinds if n)

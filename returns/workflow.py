@@ -109,6 +109,14 @@ def save_draft(item: Submission, user, content, *, version: int) -> Submission:
     return current
 
 
+def save_and_submit(item: Submission, user, content, *, version: int) -> Submission:
+    """Save what the owner typed and submit it, together: a refused submit writes nothing, so the item
+    stays as it was (the page keeps what was typed in its form)."""
+    with transaction.atomic():
+        saved = save_draft(item, user, content, version=version)
+        return submit(saved, user, version=saved.version)
+
+
 def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
     quarter = ret.period.quarter
     measures = {m.pk: m for m in ret.supplied_measures()}

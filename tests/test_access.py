@@ -78,6 +78,7 @@ ROUTES = {
     "healthz": ("get", lambda w: {}, PUBLIC),
     "accessibility": ("get", lambda w: {}, PUBLIC),
     "privacy": ("get", lambda w: {}, PUBLIC),
+    "session_alive": ("get", lambda w: {}, {"anonymous": 401, **dict.fromkeys(SIGNED_IN, 204)}),
     "two_factor_setup": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 200)}),
     "two_factor_verify": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 302)}),
     "plan": ("get", in_testshire(), {**MEMBERS_200, **dict.fromkeys(OWN_ROLES[1:], 302)}),

@@ -259,6 +259,8 @@ STATUS_RAG = {
     DeliveryStatus.OFF_TRACK: Rag.RED,
 }
 """The colour a status is printed in; Not started and Deferred carry none."""
+
+
 class DeliverableUpdateQuerySet(SubmissionQuerySet):
     def latest_received(self, plan_year_id: int, *, up_to: int) -> dict[int, "DeliverableUpdate"]:
         """The latest received update on each deliverable of the plan year in quarters 1 to `up_to`,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from csp import roles
+from csp import kept, roles
 from csp.htmx import redirect_to, render_page
 from csp.roles import member_view
 from indicators.fields import measure_field_names, measure_hint
@@ -23,7 +23,7 @@ from returns.forms import ReturnForm, initial_for
 from returns.history import history_of
 from returns.models import DeliverableUpdate, Figure, ReportingPeriod, Return, ReturnState, Submission
 from returns.periods import current_periods
-from returns.workflow import StaleReturn, WorkflowError, save_draft, submit
+from returns.workflow import StaleReturn, WorkflowError, save_and_submit, save_draft
 
 
 @dataclass
@@ -152,6 +152,7 @@ class ReturnPage:
     form: ReturnForm | None = None
     conflict: StaleReturn | None = None
     saved_at: datetime | None = None
+    restored: bool = False
     form_kwargs: dict = field(default_factory=dict)
 
     @classmethod
@@ -194,17 +195,17 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     if not form.is_valid():
         return None
     try:
-        ret = save_draft(ret, request.user, form.content(), version=form.cleaned_data["version"])
         if request.POST.get("action") == "submit":
-            ret = submit(ret, request.user, version=ret.version)
+            ret = save_and_submit(ret, request.user, form.content(), version=form.cleaned_data["version"])
             messages.success(request, f"{ret.indicator.code} submitted to the CSP coordinator.")
             return redirect_to(request, reverse("home"))
+        ret = save_draft(ret, request.user, form.content(), version=form.cleaned_data["version"])
     except StaleReturn as stale:
         page.ret, page.conflict = stale.current, stale
         page.form = page.form_kept(request, stale)
         return None
     except WorkflowError as refused:
-        # A refused submit may follow a successful save: carry the new version so nothing is stale.
+        # Nothing was written (a refused submit rolls back its save): the return is as it was.
         ret.refresh_from_db()
         page.ret = ret
         page.form = page.form_kept(request, refused)
@@ -224,6 +225,8 @@ def return_page(request: HttpRequest, partnership, return_id: int) -> HttpRespon
     page = ReturnPage.of(_scoped_return(request, partnership, return_id))
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
+    if request.method == "GET" and (typed := kept.take(request)) is not None:
+        page.form, page.restored = ReturnForm(typed, **page.form_kwargs), True
     ret = page.ret
     figures = list(Figure.objects.filter(ret=ret))
     form = page.form or page.form_as_saved(figures)
@@ -250,6 +253,7 @@ def return_page(request: HttpRequest, partnership, return_id: int) -> HttpRespon
         "editable": page.conflict is not None or ret.is_editable_by_officer,
         "conflict": page.conflict,
         "saved_at": page.saved_at,
+        "restored": page.restored,
         "previous_return": previous_return,
         "previous_figures": previous_figures,
     }

@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from csp import roles
+from csp import kept, roles
 from csp.htmx import redirect_to, render_page
 from csp.roles import member_view
 from returns.forms import UpdateForm
 from returns.history import history_of
 from returns.models import DeliverableUpdate
 from returns.views.officer import scoped
-from returns.workflow import StaleReturn, WorkflowError, save_draft, submit
+from returns.workflow import StaleReturn, WorkflowError, save_and_submit, save_draft
 
 
 def _previous(update: DeliverableUpdate) -> DeliverableUpdate | None:
@@ -53,21 +53,22 @@ def _after_submit(request: HttpRequest, update: DeliverableUpdate) -> str:
 @require_http_methods(["GET", "POST"])
 def update_page(request: HttpRequest, partnership, update_id: int) -> HttpResponse:
     update = scoped(request, partnership, DeliverableUpdate, update_id)
-    form, conflict, saved_at = None, None, None
+    form, conflict, saved_at, restored = None, None, None, False
+    if request.method == "GET" and (typed := kept.take(request)) is not None:
+        form, restored = UpdateForm(typed), True
     if request.method == "POST":
         if not update.is_editable_by_officer:
             messages.error(request, f"This update can no longer be changed: {update.officer_edit_refusal()}")
             return redirect_to(request, update.get_absolute_url())
         form = UpdateForm(request.POST)
         if form.is_valid():
+            version = form.cleaned_data["version"]
             try:
-                update = save_draft(
-                    update, request.user, form.content(), version=form.cleaned_data["version"]
-                )
                 if request.POST.get("action") == "submit":
-                    update = submit(update, request.user, version=update.version)
+                    update = save_and_submit(update, request.user, form.content(), version=version)
                     messages.success(request, f"{update.title} submitted to the CSP coordinator.")
                     return redirect_to(request, _after_submit(request, update))
+                update = save_draft(update, request.user, form.content(), version=version)
             except StaleReturn as stale:
                 update, conflict = stale.current, stale
                 form = _kept(request, update, stale)
@@ -88,6 +89,7 @@ def update_page(request: HttpRequest, partnership, update_id: int) -> HttpRespon
         "editable": conflict is not None or update.is_editable_by_officer,
         "conflict": conflict,
         "saved_at": saved_at,
+        "restored": restored,
         "previous": _previous(update),
         "is_coordinator": roles.is_coordinator(request.user, partnership),
         "review_url": reverse("review_update", args=[partnership.slug, update.pk]),

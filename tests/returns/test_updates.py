@@ -234,7 +234,7 @@ def test_at_risk_without_its_reasons_is_refused_at_each_field_and_what_was_typed
     assert "Give the date it is expected to be back on track." in page
     assert "Slipping &lt;b&gt;badly&lt;/b&gt;" in page  # kept, and escaped
     actions.update.refresh_from_db()
-    assert actions.update.state == ReturnState.DRAFT  # saved as a draft, not submitted
+    assert (actions.update.state, actions.update.progress) == (ReturnState.NOT_STARTED, "")  # as it was
 
 
 def test_a_date_that_is_not_a_date_gets_a_clear_message(client, actions, officer):
