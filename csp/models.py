@@ -19,6 +19,16 @@ def normalised_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+class ProtectiveMarking(models.TextChoices):
+    """What a report may be marked: nothing, or one of the Government Security Classifications."""
+
+    NONE = "", "None: nothing printed"
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+    SECRET = "SECRET", "SECRET"
+    TOP_SECRET = "TOP SECRET", "TOP SECRET"
+
+
 class Partnership(models.Model):
     partnership_path = "id"
 
@@ -27,8 +37,10 @@ class Partnership(models.Model):
     vision = models.TextField("vision statement", blank=True)
     protective_marking = models.CharField(
         max_length=60,
-        default="OFFICIAL",
-        help_text="Printed on every page of the quarterly report, e.g. OFFICIAL or OFFICIAL-SENSITIVE.",
+        choices=ProtectiveMarking,
+        blank=True,
+        default=ProtectiveMarking.OFFICIAL,
+        help_text="Printed on every page of the quarterly report; none prints nothing.",
     )
 
     class Meta:

@@ -168,6 +168,7 @@ class QuarterlyReport:
     quarter_in_words: str
     quarter_short: str
     marking: str
+    """A Government Security Classification, or "" for none: then nothing is printed."""
     deadline: str
     period_state: str
     summary: str
@@ -293,7 +294,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         plan_year=plan_year.label,
         quarter_in_words=quarter.label_in_words,
         quarter_short=quarter.short_label,
-        marking=partnership.protective_marking.strip() or "OFFICIAL",
+        marking=partnership.protective_marking,
         deadline=format_date(period.deadline),
         period_state=period.get_state_display(),
         summary=period.summary.strip(),

@@ -227,7 +227,7 @@ class _Importer:
             values = {
                 "name": cells["partnership"],
                 "vision": cells["vision"],
-                "protective_marking": cells["protective_marking"] or "OFFICIAL",
+                "protective_marking": cells["protective_marking"],
             }
             if not self.save(
                 sheet, row, partnership, f"partnership {slug}", values, columns={"name": "partnership"}

@@ -9,6 +9,7 @@ year out. What the rows mean for the database is `themes.plan_import`'s business
 import csv
 import datetime
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +17,7 @@ from decimal import Decimal
 import openpyxl
 from django.core.exceptions import ImproperlyConfigured
 
+from csp.models import ProtectiveMarking
 from csp.spreadsheets import FORMULA_STARTS, parse_number, spreadsheet_safe
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
 from themes.upload_guard import RefusedFile
@@ -66,7 +68,13 @@ class Sheet:
 
 
 def _one_of(kind) -> str:
-    return f"One of: {', '.join(kind.values)}."
+    return f"One of: {_choices(kind)}."
+
+
+def _choices(kind) -> str:
+    values = [value for value in kind.values if value]
+    blank = ", or blank" if len(values) < len(kind.values) else ""
+    return ", ".join(values) + blank
 
 
 PLAN = Sheet(
@@ -77,7 +85,11 @@ PLAN = Sheet(
         Column("partnership", "The partnership's full name.", required=True),
         Column("slug", "Short stable identifier, lower case with hyphens, e.g. medway.", required=True),
         Column("vision", "The vision statement as printed."),
-        Column("protective_marking", "Printed on every report page; blank means OFFICIAL."),
+        Column(
+            "protective_marking",
+            f"Printed on every report page. {_one_of(ProtectiveMarking)} Blank prints none.",
+            ProtectiveMarking,
+        ),
         Column("start_year", "The year the plan starts: 2026 for 2026-27.", "integer", True),
         Column("title", "The plan's title as printed.", required=True),
     ),
@@ -363,13 +375,18 @@ def date(raw, column: str) -> datetime.date | None:
     raise CellError(f"the {column} must be a date like 2026-10-31, not {value!r}.")
 
 
+def _choice_key(value: str) -> str:
+    """Case, hyphens, underscores and spaces aside: "official sensitive" is OFFICIAL-SENSITIVE."""
+    return " ".join(re.split(r"[\s_-]+", value.casefold())).strip()
+
+
 def choice(raw, kind, column: str) -> str:
     """A choice by its value or its label, in any case: "lower" or "Lower is better"."""
-    value = text(raw).casefold()
+    value = _choice_key(text(raw))
     for option in kind:
-        if value in (option.value.casefold(), option.label.casefold()):
+        if value in (_choice_key(option.value), _choice_key(option.label)):
             return option.value
-    raise CellError(f"the {column} must be one of {', '.join(kind.values)}, not {text(raw)!r}.")
+    raise CellError(f"the {column} must be one of {_choices(kind)}, not {text(raw)!r}.")
 
 
 def names(raw, _column: str = "") -> list[str]:
