@@ -109,5 +109,9 @@ class Deliverable(models.Model):
     def clean(self) -> None:
         if self.delivers_theme_id and self.delivers_theme.priority_id != self.priority_id:
             raise ValidationError({"delivers_theme": "The theme must belong to the same priority."})
-        if self.lead_agency_id and self.lead_agency.partnership_id != self.priority.plan_year.partnership_id:
+        if (
+            self.lead_agency_id
+            and self.priority_id
+            and self.lead_agency.partnership_id != self.priority.plan_year.partnership_id
+        ):
             raise ValidationError({"lead_agency": "The lead agency must belong to this partnership."})

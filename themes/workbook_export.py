@@ -23,14 +23,13 @@ from themes.workbook import (
     DELIVERABLES,
     INDICATORS,
     KEY_THEMES,
-    LIST_SEPARATOR,
     MEASURES,
     PLAN,
     PRIORITIES,
     README_SHEET,
     SHEETS,
-    safe_text,
 )
+from themes.workbook_cells import LIST_SEPARATOR, safe_text
 
 
 def _cell(value):

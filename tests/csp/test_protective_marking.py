@@ -69,7 +69,7 @@ def test_the_workbook_takes_a_classification_in_any_case_or_a_blank(db, written,
 def test_the_workbook_refuses_a_marking_that_is_not_a_classification(db):
     report = run(small_plan(Plan={(0, "protective_marking"): "RESTRICTED"}))
 
-    assert [str(e) for e in report.errors][:1] == [
+    assert [str(e) for e in report.errors] == [
         'Sheet "Plan", row 2: the protective_marking must be one of OFFICIAL, OFFICIAL-SENSITIVE, SECRET, '
         "TOP SECRET, or blank, not 'RESTRICTED'."
     ]
