@@ -20,6 +20,12 @@ class Indicator(models.Model):
     code = models.CharField(
         max_length=20, help_text="Stable across plan years, e.g. ASB-01. Unique within a plan year."
     )
+    reference = models.CharField(
+        "printed reference",
+        max_length=20,
+        blank=True,
+        help_text='The number the plan prints beside it, e.g. "2.4"; blank where it prints none.',
+    )
     text = models.TextField(
         help_text="The indicator (or action, where the plan has a separate measure column)."
     )

@@ -64,6 +64,7 @@ class IndicatorResource(AllOrNothingResource):
             "priority",
             "code",
             "order",
+            "reference",
             "text",
             "measure_text",
             "benchmark_text",

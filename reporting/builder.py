@@ -27,7 +27,7 @@ from themes.plan import load_plan
 
 NOT_RECEIVED = "Not received"
 NOT_APPLICABLE = "n/a"
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 """Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
 
 
@@ -93,6 +93,8 @@ class Update:
 class IndicatorRow:
     code: str
     anchor: str
+    reference: str
+    """The number the plan prints beside it ("2.4"), or ""."""
     text: str
     measure_text: str
     benchmark: str
@@ -108,19 +110,22 @@ class IndicatorRow:
 @dataclass(frozen=True)
 class Theme:
     text: str
-    children: tuple[str, ...] = ()
+    reference: str = ""
+    children: tuple["Theme", ...] = ()
 
 
 @dataclass(frozen=True)
 class Deliverable:
     text: str
     lead: str
+    reference: str = ""
 
 
 @dataclass(frozen=True)
 class PrioritySection:
     code: str
     anchor: str
+    reference: str
     heading: str
     led_by: str
     themes: tuple[Theme, ...]
@@ -267,13 +272,15 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
             PrioritySection(
                 code=priority.code,
                 anchor=f"priority-{priority.code.lower()}",
+                reference=priority.reference,
                 heading=priority.heading,
                 led_by=priority.led_by,
                 themes=tuple(
-                    Theme(t.text, tuple(c.text for c in t.children.all())) for t in priority.top_themes
+                    Theme(t.text, t.reference, tuple(Theme(c.text, c.reference) for c in t.children.all()))
+                    for t in priority.top_themes
                 ),
                 deliverables=tuple(
-                    Deliverable(d.text, d.lead_agency.display_name if d.lead_agency else "")
+                    Deliverable(d.text, d.lead_agency.display_name if d.lead_agency else "", d.reference)
                     for d in priority.deliverables.all()
                 ),
                 indicators=tuple(rows),
@@ -339,6 +346,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
     row = IndicatorRow(
         code=indicator.code,
         anchor=code_anchor,
+        reference=indicator.reference,
         text=indicator.text,
         measure_text=indicator.measure_text,
         benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),

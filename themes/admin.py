@@ -24,7 +24,7 @@ class ThemeChoiceInline(PartnershipScoped, admin.TabularInline):
 class KeyThemeInline(ThemeChoiceInline):
     model = KeyTheme
     extra = 0
-    fields = ("order", "text", "parent")
+    fields = ("order", "reference", "text", "parent")
     ordering = ("order",)
     theme_field = "parent"
     top_level_only = True  # themes nest one level
@@ -33,7 +33,7 @@ class KeyThemeInline(ThemeChoiceInline):
 class DeliverableInline(ThemeChoiceInline):
     model = Deliverable
     extra = 0
-    fields = ("order", "text", "lead_agency", "delivers_theme")
+    fields = ("order", "reference", "text", "lead_agency", "delivers_theme")
     ordering = ("order",)
     autocomplete_fields = ("lead_agency",)
     theme_field = "delivers_theme"
@@ -42,14 +42,14 @@ class DeliverableInline(ThemeChoiceInline):
 class IndicatorInline(PartnershipScoped, admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ("order", "code", "text", "benchmark_text", "benchmark_kind")
+    fields = ("order", "code", "reference", "text", "benchmark_text", "benchmark_kind")
     ordering = ("order",)
     show_change_link = True
 
 
 @admin.register(Priority)
 class PriorityAdmin(ScopedAdmin):
-    list_display = ("title", "code", "order", "plan_year", "led_by")
+    list_display = ("title", "code", "reference", "order", "plan_year", "led_by")
     list_filter = ("plan_year",)
     search_fields = ("title", "code", "led_by")
     ordering = ("plan_year", "order")

@@ -228,7 +228,8 @@ class _Importer(RowImporter):
                     sheet, item, wb.KEY_THEMES, (code, parent_order), self.themes, description
                 )
         theme = (None if unsaved(priority) else existing.get((priority.pk, order))) or KeyTheme(order=order)
-        values = {"priority": priority, "order": order, "parent": parent, "text": cells["text"]}
+        values = {"priority": priority, "order": order, "parent": parent}
+        values |= {"reference": cells["reference"], "text": cells["text"]}
         options = {"columns": {"parent": "parent_order"}, "trusted": ("priority", "parent")}
         if self.save(sheet, item, theme, f"{code} theme {order}", values, **options):
             self.themes[(code, order)] = theme
@@ -264,7 +265,7 @@ class _Importer(RowImporter):
             cells, priority = item.cells, item.refs["priority"]
             found = None if unsaved(priority) else existing.get((priority.pk, cells["order"]))
             deliverable = found or Deliverable(order=cells["order"])
-            values = {"order": cells["order"], "text": cells["text"], **item.refs}
+            values = {name: cells[name] for name in ("order", "reference", "text")} | item.refs
             label = f"{cells['priority']} deliverable {cells['order']}"
             trusted = ("priority", "lead_agency", "delivers_theme")
             self.save(sheet, item, deliverable, label, values, trusted=trusted)

@@ -115,6 +115,7 @@ PRIORITIES = Sheet(
     (
         Column("order", "Position in the plan: 1, 2, 3 ...", "integer", True, "3"),
         Column("code", "Stable code: letters, digits and hyphens, e.g. ASB.", required=True),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("title", "As printed.", required=True),
         Column("abbreviation", "As printed after the title, e.g. VAWG."),
         Column("led_by", "The body that leads the priority, as printed."),
@@ -136,6 +137,7 @@ KEY_THEMES = Sheet(
             example="1",
             names_a="Key themes",
         ),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "As printed.", required=True),
     ),
     key=("priority", "order"),
@@ -148,6 +150,7 @@ DELIVERABLES = Sheet(
     (
         Column("priority", "The priority's code.", required=True, names_a="Priorities"),
         Column("order", "Position among the priority's deliverables.", "integer", True, "3"),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "As printed.", required=True),
         Column(
             "lead_agency", "Where the plan names one: an agency's name or short name.", names_a="Agencies"
@@ -170,6 +173,7 @@ INDICATORS = Sheet(
         Column("priority", "The priority's code.", required=True, names_a="Priorities"),
         Column("order", "Position in the priority's table.", "integer", True, "3"),
         Column("code", "Stable code, unique in the plan, e.g. ASB-01.", required=True),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "The indicator, or the action where the table has a measure column.", required=True),
         Column("measure_text", "The separate measure column, where the plan has one."),
         Column("benchmark_text", "The benchmark or target as printed, e.g. Rolling Year Rolling Quarter."),

@@ -14,68 +14,95 @@ from themes.upload_guard import check_bytes
 
 SMALL_PLAN = {
     "Plan": [
-        ["Atlantis Community Safety Partnership", "atlantis", "Safe seas.", "OFFICIAL", 2026, "Atlantis plan"]
+        {
+            "partnership": "Atlantis Community Safety Partnership",
+            "slug": "atlantis",
+            "vision": "Safe seas.",
+            "protective_marking": "OFFICIAL",
+            "start_year": 2026,
+            "title": "Atlantis plan",
+        }
     ],
-    "Agencies": [["Atlantis Police", "AP", ""], ["Atlantis Council", "", "The Council; Council of Atlantis"]],
-    "Priorities": [[1, "SEA", "Safer seas", "", ""], [2, "SHORE", "Safer shores", "", "Atlantis Council"]],
-    "Key themes": [["SEA", 1, None, "Patrols"], ["SEA", 2, 1, "Night patrols"]],
-    "Deliverables": [["SEA", 1, "A patrol plan", "AP", 2]],
+    "Agencies": [
+        {"name": "Atlantis Police", "short_name": "AP"},
+        {"name": "Atlantis Council", "other_names": "The Council; Council of Atlantis"},
+    ],
+    "Priorities": [
+        {"order": 1, "code": "SEA", "title": "Safer seas"},
+        {"order": 2, "code": "SHORE", "title": "Safer shores", "led_by": "Atlantis Council"},
+    ],
+    "Key themes": [
+        {"priority": "SEA", "order": 1, "text": "Patrols"},
+        {"priority": "SEA", "order": 2, "parent_order": 1, "text": "Night patrols"},
+    ],
+    "Deliverables": [
+        {"priority": "SEA", "order": 1, "text": "A patrol plan", "lead_agency": "AP", "delivers_theme": 2}
+    ],
     "Indicators": [
-        [
-            "SEA",
-            1,
-            "SEA-01",
-            "Incidents at sea",
-            "",
-            "Rolling Year Rolling Quarter",
-            "rolling",
-            "Police",
-            "AP",
-        ],
-        ["SHORE", 1, "SHORE-01", "Beach fires", "", "63%", "percentage", "Council", "The Council"],
+        {
+            "priority": "SEA",
+            "order": 1,
+            "code": "SEA-01",
+            "text": "Incidents at sea",
+            "benchmark_text": "Rolling Year Rolling Quarter",
+            "benchmark_kind": "rolling",
+            "responsible_as_printed": "Police",
+            "responsible_agencies": "AP",
+        },
+        {
+            "priority": "SHORE",
+            "order": 1,
+            "code": "SHORE-01",
+            "text": "Beach fires",
+            "benchmark_text": "63%",
+            "benchmark_kind": "percentage",
+            "responsible_as_printed": "Council",
+            "responsible_agencies": "The Council",
+        },
     ],
     "Measures": [
-        [
-            "SEA-01",
-            1,
-            "SEA-01-A",
-            "Incidents",
-            "count",
-            "lower",
-            "flow",
-            "AP",
-            "rolling",
-            *[None] * 4,
-            "",
-            "",
-        ],
-        [
-            "SHORE-01",
-            1,
-            "SHORE-01-A",
-            "Fires",
-            "percentage",
-            "lower",
-            "stock",
-            "Atlantis Council",
-            "percentage",
-        ]
-        + [63, None, None, None, "", ""],
+        {
+            "indicator": "SEA-01",
+            "order": 1,
+            "code": "SEA-01-A",
+            "name": "Incidents",
+            "unit": "count",
+            "polarity": "lower",
+            "aggregation": "flow",
+            "supplier": "AP",
+            "target_kind": "rolling",
+        },
+        {
+            "indicator": "SHORE-01",
+            "order": 1,
+            "code": "SHORE-01-A",
+            "name": "Fires",
+            "unit": "percentage",
+            "polarity": "lower",
+            "aggregation": "stock",
+            "supplier": "Atlantis Council",
+            "target_kind": "percentage",
+            "target_value": 63,
+        },
     ],
 }
+"""A small plan by column name; a column left out is blank."""
 PLAN_MODELS = (Partnership, PlanYear, Agency, Priority, KeyTheme, Deliverable, Indicator, Measure)
 
 
 def small_plan(**edits) -> dict:
-    """The small plan's rows, with cells changed: edits={"Indicators": {(0, "text"): ""}}."""
+    """The small plan's rows, with cells changed: edits={"Indicators": {(0, "text"): ""}}; a row past
+    the last is a copy of the first, changed."""
     rows = copy.deepcopy(SMALL_PLAN)
     for title, cells in edits.items():
-        names = next(s for s in workbook.SHEETS if s.title == title).column_names
         for (index, column), value in cells.items():
             if index >= len(rows[title]):
-                rows[title].append(list(rows[title][0]))
-            rows[title][index][names.index(column)] = value
-    return rows
+                rows[title].append(dict(rows[title][0]))
+            rows[title][index][column] = value
+    return {
+        sheet.title: [[row.get(name) for name in sheet.column_names] for row in rows[sheet.title]]
+        for sheet in workbook.SHEETS
+    }
 
 
 def run(rows: dict, name: str = "plan.xlsx"):
