@@ -20,7 +20,7 @@ from indicators.kinds import MilestoneStatus, Rag, TargetKind, Unit
 from indicators.models import Measure
 from indicators.ratings import RAG_WORDS, target_level, target_text
 from reporting.charts import trend_chart
-from reporting.definitions import CALCULATIONS, TARGET_KINDS, Definition
+from reporting.definitions import CALCULATIONS, Definition, target_kind_text
 from returns.figures import QuarterRatings, rate_quarter
 from returns.models import ReportingPeriod, Return, ReturnState
 from themes.plan import load_plan
@@ -414,7 +414,7 @@ def _measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Ret
         rolling_year=rolling_year,
         rolling_year_change=change,
         year_to_date=to_date,
-        target=target_text(spec, quarter),
+        target=target_text(spec, quarter, figures.target),
         rag=figures.rag.value,
         rag_words=RAG_WORDS[figures.rag],
         rag_reason=figures.rag_reason,
@@ -484,7 +484,7 @@ def _benchmarks(priorities) -> tuple[Definition, ...]:
             for measure in indicator.measures.all():
                 printed.setdefault(measure.target_kind, [])
     return tuple(
-        Definition(kind.label, TARGET_KINDS[kind], tuple(printed[kind]))
+        Definition(kind.label, target_kind_text(kind), tuple(printed[kind]))
         for kind in TargetKind
         if kind.value in printed
     )

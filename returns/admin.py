@@ -71,7 +71,7 @@ class HistoryFigureForm(forms.ModelForm):
 
     class Meta:
         model = Figure
-        fields = ("measure", "year", "number", "value", "numerator", "denominator", "status")
+        fields = ("measure", "year", "number", "value", "numerator", "denominator", "status", "benchmark")
         help_texts = {"year": "The year the financial year starts: 2025 for 2025-26.", "number": "1 to 4."}
 
     def clean(self):
@@ -83,7 +83,11 @@ class HistoryFigureForm(forms.ModelForm):
         if problem:
             self.add_error("year", problem)
         values = FigureValues(
-            data.get("value"), data.get("numerator"), data.get("denominator"), data.get("status") or ""
+            data.get("value"),
+            data.get("numerator"),
+            data.get("denominator"),
+            data.get("status") or "",
+            data.get("benchmark"),
         )
         for field, message in figure_value_problems(measure, values).items():
             if field not in self.errors:
@@ -118,6 +122,7 @@ class FigureAdmin(PartnershipScoped, SpreadsheetAdmin):
         "value",
         ("numerator", "denominator"),
         "status",
+        "benchmark",
         "source_in_full",
     )
     readonly_fields = ("source_in_full",)

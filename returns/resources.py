@@ -95,6 +95,9 @@ class FigureResource(AllOrNothingResource):
         attribute="denominator", column_name="denominator", readonly=True, widget=FigureNumberWidget()
     )
     status = fields.Field(attribute="status", column_name="status", readonly=True)
+    benchmark = fields.Field(
+        attribute="benchmark", column_name="benchmark", readonly=True, widget=FigureNumberWidget()
+    )
     state = fields.Field(column_name="state", readonly=True)
     commentary = fields.Field(column_name="commentary", readonly=True)
 
@@ -112,6 +115,7 @@ class FigureResource(AllOrNothingResource):
             "numerator",
             "denominator",
             "status",
+            "benchmark",
             "state",
             "commentary",
         )
@@ -213,7 +217,7 @@ class FigureResource(AllOrNothingResource):
             errors["state"] = f"The state must be {HISTORY} (or blank) for history, not {state!r}."
         values = FigureValues()
         parsed = {}
-        for part in ("value", "numerator", "denominator"):
+        for part in ("value", "numerator", "denominator", "benchmark"):
             try:
                 parsed[part] = parse_number(row.get(part), part)
             except ValueError as error:
@@ -231,7 +235,7 @@ class FigureResource(AllOrNothingResource):
                 )
             else:
                 self._seen[key] = number
-        if candidates and not errors.keys() & {"value", "numerator", "denominator", "status"}:
+        if candidates and not errors.keys() & {"value", "numerator", "denominator", "status", "benchmark"}:
             values = FigureValues(**parsed)
             # Every plan year's measure of this code counts the same thing; the latest knows best.
             for part, problem in figure_value_problems(candidates[-1], values).items():
@@ -292,6 +296,7 @@ class FigureResource(AllOrNothingResource):
         instance.numerator = values.numerator
         instance.denominator = values.denominator
         instance.status = values.status
+        instance.benchmark = values.benchmark
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return self._row.unchanged and not import_validation_errors

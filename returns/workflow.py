@@ -41,7 +41,7 @@ class ReturnContent:
     agency_rating: str = ""
     nothing_to_report: bool = False
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
-    """Measure id -> {"value"|"numerator"|"denominator"|"status": ...}."""
+    """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
 
 
 def _locked(ret: Return) -> Return:
@@ -97,6 +97,7 @@ def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
             "numerator": values.get("numerator"),
             "denominator": values.get("denominator"),
             "status": values.get("status") or "",
+            "benchmark": values.get("benchmark"),
         }
         if figure.pk and all(getattr(figure, k) == v for k, v in new.items()):
             continue

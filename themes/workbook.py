@@ -23,7 +23,7 @@ from themes.workbook_cells import EXAMPLES, PARSERS, CellError, choice, choices_
 MAX_ROWS = 2000
 """Data rows per sheet. Medway's largest sheet has 71; a plan ten times its size still fits."""
 MAX_COLUMNS = 40
-"""Columns read per sheet; anything to the right is ignored (the widest sheet has 15)."""
+"""Columns read per sheet; anything to the right is ignored (the widest sheet has 21)."""
 MAX_CELL_CHARS = 10_000
 README_SHEET = "Read me"
 
@@ -210,10 +210,44 @@ MEASURES = Sheet(
         ),
         Column("target_kind", _one_of(TargetKind), TargetKind, True),
         Column(
-            "target_value", "For a number or percentage target: e.g. 1416 or 63.", "decimal", example="1416"
+            "target_value",
+            "For a number or percentage to reach, or a level below a baseline: e.g. 1416 or 63.",
+            "decimal",
+            example="1416",
         ),
-        Column("baseline_value", "For a reduction from a baseline: the baseline.", "decimal", example="146"),
-        Column("due_date", "For a milestone: the date it is due, as YYYY-MM-DD.", "date"),
+        Column(
+            "baseline_value",
+            "For a reduction, a change by a date or maintain: the baseline. For a change or maintain, the "
+            "baseline year's figure counted as the rolling year is (a year's total for a count).",
+            "decimal",
+            example="146",
+        ),
+        Column(
+            "baseline_year",
+            "For a change by a date (or, printed only, a reduction or maintain): 2004 or 2004-05.",
+            "year",
+            example="2004 or 2004-05",
+        ),
+        Column(
+            "change_percent",
+            "For a change by a date: the change on the baseline in percent, e.g. -20 for a fifth less.",
+            "decimal",
+            example="-20",
+        ),
+        Column("due_date", "For a milestone or a change by a date: when it is due, as YYYY-MM-DD.", "date"),
+        Column(
+            "band_percent",
+            "For maintain: how far either side of the baseline still counts, in % of it, e.g. 5.",
+            "decimal",
+            example="5",
+        ),
+        Column("range_low", "For a range: its bottom, e.g. 60.", "decimal", example="60"),
+        Column("range_high", "For a range: its top, e.g. 70.", "decimal", example="70"),
+        Column(
+            "benchmark_group",
+            "For a comparison with a benchmark group: the group, e.g. most similar group average. Its "
+            "figure is entered with each return or imported with the history.",
+        ),
         Column(
             "amber_threshold_percent",
             "How far short of target (% of it) is still amber; blank: 10.",

@@ -100,7 +100,7 @@ def test_a_bad_row_hides_neither_its_own_other_mistakes_nor_those_of_the_rows_th
     assert messages(report) == [
         'Sheet "Indicators", row 3: the text is missing.',
         'Sheet "Indicators", row 3: the benchmark_kind must be one of rolling, quarterly, n/a, number, '
-        "percentage, reduction, direction, milestone, not 'sometimes'.",
+        "percentage, reduction, direction, milestone, change, maintain, range, group, not 'sometimes'.",
         'Sheet "Measures", row 3: target_value: A percentage target must be between 0 and 100.',
     ]
 

@@ -99,8 +99,13 @@ def small_plan(**edits) -> dict:
             if index >= len(rows[title]):
                 rows[title].append(dict(rows[title][0]))
             rows[title][index][column] = value
+    return positional(rows)
+
+
+def positional(rows: dict) -> dict:
+    """Rows by column name as the workbook's rows: cells in the sheet's column order, blanks for the rest."""
     return {
-        sheet.title: [[row.get(name) for name in sheet.column_names] for row in rows[sheet.title]]
+        sheet.title: [[row.get(name) for name in sheet.column_names] for row in rows.get(sheet.title, [])]
         for sheet in workbook.SHEETS
     }
 
@@ -170,7 +175,7 @@ BAD_ROWS = [
     ),
     pytest.param(
         {"Measures": {(1, "target_value"): None}},
-        'Sheet "Measures", row 3: target_value: A number or percentage target needs a target value.',
+        'Sheet "Measures", row 3: target_value: A percentage to reach needs a target value.',
         id="target-missing",
     ),
     pytest.param(
