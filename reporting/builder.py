@@ -170,6 +170,8 @@ class QuarterlyReport:
     partnership: str
     plan_title: str
     plan_year: str
+    plan_progress: str
+    """For a plan over several years, which of them the quarter is in ("year 2 of 3"); else ""."""
     quarter_in_words: str
     quarter_short: str
     marking: str
@@ -299,6 +301,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         partnership=partnership.name,
         plan_title=plan_year.title,
         plan_year=plan_year.label,
+        plan_progress=_plan_progress(plan_year, quarter),
         quarter_in_words=quarter.label_in_words,
         quarter_short=quarter.short_label,
         marking=partnership.protective_marking,
@@ -425,6 +428,13 @@ def _measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Ret
         return_state=ret.get_state_display() if ret else "No return",
         caveats=measure.caveats,
     )
+
+
+def _plan_progress(plan_year, quarter) -> str:
+    years = list(plan_year.years)
+    if len(years) == 1 or quarter.year not in years:
+        return ""
+    return f"year {years.index(quarter.year) + 1} of {len(years)}"
 
 
 def _figure(value: Decimal | None, unit: Unit) -> str:

@@ -35,9 +35,7 @@ def history_quarter_problem(measure: Measure, quarter: Quarter) -> str | None:
             "quarters can be imported as history."
         )
     partnership_id = plan_year.partnership_id
-    if ReportingPeriod.objects.filter(
-        plan_year__partnership_id=partnership_id, plan_year__start_year=quarter.year
-    ).exists():
+    if ReportingPeriod.objects.filter(plan_year__partnership_id=partnership_id, year=quarter.year).exists():
         return (
             f"{quarter.code} is in the {quarter.financial_year_label} plan year, which takes its figures "
             "from returns: change the return instead."

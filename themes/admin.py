@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from csp.admin import PartnershipScoped, ScopedAdmin
-from csp.models import PlanYear
 from indicators.models import Indicator
 from themes import admin_workbook
 from themes.models import Deliverable, KeyTheme, Priority
+from themes.plan_import import import_plan
 
 
 class ThemeChoiceInline(PartnershipScoped, admin.TabularInline):
@@ -78,9 +78,11 @@ class DeliverableAdmin(ScopedAdmin):
     raw_id_fields = ("delivers_theme",)
 
 
-@admin.register(PlanYear)
 class PlanYearAdmin(ScopedAdmin):
-    list_display = ("__str__", "partnership", "start_year", "title")
+    """Plan years with the plan workbook. Registered by `returns.admin`, which adds their periods: a plan
+    added here or imported comes with them, and themes cannot import the app they belong to."""
+
+    list_display = ("__str__", "partnership", "start_year", "end_year", "title")
     list_filter = ("partnership",)
     search_fields = ("title", "partnership__name")
     ordering = ("partnership__name", "-start_year")
@@ -90,3 +92,7 @@ class PlanYearAdmin(ScopedAdmin):
     def get_urls(self):
         # The plan workbook: import with preview, export, blank template (themes/admin_workbook.py).
         return admin_workbook.urls(self) + super().get_urls()
+
+    def import_plan(self, book, **options):
+        """The workbook import the admin's pages run (`themes.plan_import.import_plan`'s arguments)."""
+        return import_plan(book, **options)

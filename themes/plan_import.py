@@ -3,7 +3,7 @@
 How a row is read, checked and saved, and how errors come in one round, is `themes.import_rows`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 
@@ -23,7 +23,7 @@ def import_plan(
     *,
     dry_run: bool = False,
     partnerships: set[str] | None = None,
-    then: Callable[[PlanYear], object] | None = None,
+    then: Callable[[PlanYear], Iterable[str]] | None = None,
 ) -> ImportReport:
     """Create or update one plan year from a workbook: all of it, or nothing.
 
@@ -33,8 +33,8 @@ def import_plan(
     workbook does not is listed in the report and left as it is. With any error, or with `dry_run` (the
     preview), every write is rolled back, so a preview reports exactly what the import would do.
     `partnerships` limits the slugs that may be imported (None: any). `then(plan_year)` runs in the same
-    transaction once the plan is in: what a higher layer adds to every plan year (its reporting periods,
-    `returns.periods.import_plan`).
+    transaction once the plan is in, and returns any problems: what a higher layer adds to every plan (its
+    reporting periods, `returns.periods.import_plan`, which the command and the admin use).
     """
     report = ImportReport(dry_run=dry_run, errors=list(workbook.problems))
     try:
@@ -42,7 +42,8 @@ def import_plan(
             importer = _Importer(workbook, report, partnerships)
             importer.run()
             if then is not None and importer.plan_year is not None and not report.errors:
-                then(importer.plan_year)
+                for message in then(importer.plan_year):
+                    report.errors.append(Problem(wb.PLAN.title, None, message))
             if dry_run or report.errors:
                 transaction.set_rollback(True)
                 report.plan_year_id = None
@@ -115,9 +116,11 @@ class _Importer(RowImporter):
             )
             plan_year = found or PlanYear(start_year=start_year)
             self.report.plan_label = f"{item.cells['partnership']} {plan_year.label}" if start_year else ""
+            end_year = item.cells["end_year"]
             values = {
                 "partnership": self.partnership or UNSAVED,
                 "start_year": start_year,
+                "end_year": None if end_year == start_year else end_year,
                 "title": item.cells["title"],
             }
             label = f"plan year {plan_year.label}" if start_year else "plan year"

@@ -81,7 +81,7 @@ def _one_of(kind) -> str:
 PLAN = Sheet(
     "Plan",
     "plan.csv",
-    "The partnership and the plan year: exactly one row.",
+    "The partnership and the plan (one financial year, or several): exactly one row.",
     (
         Column("partnership", "The partnership's full name.", required=True),
         Column("slug", "Short stable identifier, lower case with hyphens, e.g. medway.", required=True),
@@ -92,6 +92,12 @@ PLAN = Sheet(
             ProtectiveMarking,
         ),
         Column("start_year", "The year the plan starts: 2026 or 2026-27.", "year", True),
+        Column(
+            "end_year",
+            "For a plan over several financial years, its last: 2028 or 2028-29. Blank for one year.",
+            "year",
+            example="2028 or 2028-29",
+        ),
         Column("title", "The plan's title as printed.", required=True),
     ),
     item="plan",

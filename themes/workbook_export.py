@@ -83,7 +83,7 @@ def plan_rows(plan_year) -> dict[str, list[list]]:
     return {
         PLAN.title: [
             [partnership.name, partnership.slug, partnership.vision, partnership.protective_marking]
-            + [plan_year.start_year, plan_year.title]
+            + [plan_year.start_year, plan_year.end_year, plan_year.title]
         ],
         AGENCIES.title: [
             [

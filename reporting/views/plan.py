@@ -29,7 +29,9 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
     ratings = {}
     if quarter is not None:
         returns = (
-            Return.objects.filter(period__plan_year=plan_year, period__number=quarter.number)
+            Return.objects.filter(
+                period__plan_year=plan_year, period__year=quarter.year, period__number=quarter.number
+            )
             .received()
             .exclude(agency_rating="")
             .only("indicator_id", "agency_id", "state", "agency_rating")

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 
 from csp.roles import coordinator_view
 from returns.models import PeriodState, ReportingPeriod, Return, ReturnState
-from returns.periods import period_or_current, set_period_state
+from returns.periods import ensure_partnership_periods, period_or_current, set_period_state
 from returns.workflow import WorkflowError, approve_return, reopen_return, send_back
 
 
 @coordinator_view
 def periods(request: HttpRequest, partnership) -> HttpResponse:
+    ensure_partnership_periods(partnership)
     rows = (
         ReportingPeriod.objects.filter(plan_year__partnership=partnership)
         .select_related("plan_year__partnership")
@@ -21,7 +22,7 @@ def periods(request: HttpRequest, partnership) -> HttpResponse:
             total=Count("returns"),
             done=Count("returns", filter=Q(returns__state__in=ReturnState.received())),
         )
-        .order_by("-plan_year__start_year", "number")
+        .order_by("-year", "number")
     )
     return render(request, "returns/periods.html", {"periods": rows, "states": PeriodState})
 

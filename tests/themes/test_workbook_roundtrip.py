@@ -44,7 +44,7 @@ def snapshot(slug: str = "medway", start_year: int = 2026) -> dict:
             partnership.vision,
             partnership.protective_marking,
         ),
-        "plan_year": (plan_year.start_year, plan_year.title),
+        "plan_year": (plan_year.start_year, plan_year.end_year, plan_year.title),
         "agencies": sorted(
             (a.name, a.short_name, a.other_names) for a in Agency.objects.filter(partnership=partnership)
         ),
