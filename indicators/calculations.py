@@ -323,11 +323,10 @@ def _assess_reduction(spec: MeasureSpec, value: Decimal) -> Assessment:
 def _assess_maintain(spec: MeasureSpec, actual: Decimal, quarter: Quarter) -> Assessment:
     baseline, band = spec.baseline_value, spec.band_percent
     rag = rag_maintained(actual, baseline, band, spec.polarity, spec.threshold)
-    half = baseline * band / HUNDRED
+    low, high = spec.band_limits
     reason = (
         f"{_show(spec, actual)} in the year to {quarter.short_label}, against {_show(spec, baseline)} "
-        f"within {format_number(band, Unit.PERCENTAGE)} ({_show(spec, baseline - half)} to "
-        f"{_show(spec, baseline + half)})"
+        f"within {format_number(band, Unit.PERCENTAGE)} ({_show(spec, low)} to {_show(spec, high)})"
     )
     return Assessment(rag, reason, TargetProgress(actual, baseline, baseline))
 

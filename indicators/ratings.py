@@ -81,7 +81,9 @@ def target_text(
     if kind == TargetKind.MAINTAIN:
         if spec.baseline_value is None or spec.band_percent is None:
             return "Not set"
-        return f"{show(spec.baseline_value)} ± {format_number(spec.band_percent, Unit.PERCENTAGE)}"
+        low, high = spec.band_limits
+        band = format_number(spec.band_percent, Unit.PERCENTAGE)
+        return f"{show(spec.baseline_value)} ± {band} ({show(low)} to {show(high)})"
     if kind == TargetKind.RANGE:
         if spec.range_low is None or spec.range_high is None:
             return "Not set"

@@ -77,6 +77,13 @@ class MeasureSpec:
         return self.baseline_value * (HUNDRED + self.change_percent) / HUNDRED
 
     @property
+    def band_limits(self) -> tuple[Decimal, Decimal] | None:
+        """Maintain: the band's bottom and top, the baseline less and plus its percentage."""
+        if self.baseline_value is None or self.band_percent is None:
+            return None
+        return band_limits(self.baseline_value, self.band_percent)
+
+    @property
     def change_polarity(self) -> Polarity:
         """A change's own direction: a fall is the aim of a negative change, a rise of a positive one."""
         return Polarity.LOWER_IS_BETTER if (self.change_percent or 0) < 0 else Polarity.HIGHER_IS_BETTER
@@ -123,7 +130,7 @@ class Band(Enum):
     AGENCY = "The rating is the supplying agency's own."
     REACH = (
         "On it or better is green; worse by up to {threshold}% of it is amber; worse still is red. Better is "
-        "the measure's better direction (higher where it has none), or for a change by a date the change's."
+        "the measure's better direction (higher, for a measure that has none)."
     )
     BELOW_BASELINE = (
         "Below the baseline is green; at it, or above it by up to {threshold}% of it, is amber; further "
@@ -381,13 +388,19 @@ def rag_against_baseline(value: Decimal, baseline: Decimal, threshold: Decimal) 
     return Rag.AMBER if value <= baseline + baseline * threshold / HUNDRED else Rag.RED
 
 
+def band_limits(baseline: Decimal, band_percent: Decimal) -> tuple[Decimal, Decimal]:
+    """The bottom and top of a band of `band_percent` % either side of `baseline`."""
+    half = baseline * band_percent / HUNDRED
+    return baseline - half, baseline + half
+
+
 def rag_maintained(
     value: Decimal, baseline: Decimal, band_percent: Decimal, polarity: Polarity, threshold: Decimal
 ) -> Rag:
     """`Band.MAINTAIN`: within `band_percent` % either side of the baseline, or better, is green; worse
     than the band by up to `threshold` % of the baseline is amber."""
-    half, margin = baseline * band_percent / HUNDRED, baseline * threshold / HUNDRED
-    low, high = baseline - half, baseline + half
+    low, high = band_limits(baseline, band_percent)
+    margin = baseline * threshold / HUNDRED
     if value > high and polarity != Polarity.HIGHER_IS_BETTER:
         beyond = value - high
     elif value < low and polarity != Polarity.LOWER_IS_BETTER:

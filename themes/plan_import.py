@@ -115,15 +115,16 @@ class _Importer(RowImporter):
                 else None
             )
             plan_year = found or PlanYear(start_year=start_year)
-            self.report.plan_label = f"{item.cells['partnership']} {plan_year.label}" if start_year else ""
-            end_year = item.cells["end_year"]
+            end_year = None if item.cells["end_year"] == start_year else item.cells["end_year"]
+            span = PlanYear(start_year=start_year, end_year=end_year).label if start_year else ""
+            self.report.plan_label = f"{item.cells['partnership']} {span}"
             values = {
                 "partnership": self.partnership or UNSAVED,
                 "start_year": start_year,
-                "end_year": None if end_year == start_year else end_year,
+                "end_year": end_year,
                 "title": item.cells["title"],
             }
-            label = f"plan year {plan_year.label}" if start_year else "plan year"
+            label = f"plan year {span}".strip()
             if self.save(sheet, item, plan_year, label, values):
                 self.plan_year = plan_year
                 self.report.plan_year_id = plan_year.pk

@@ -298,7 +298,7 @@ def test_a_benchmark_group_reason_names_the_group():
             ),
             "2026-27-Q2",
             None,
-            "1,000 ± 5%",
+            "1,000 ± 5% (950 to 1,050)",
         ),
         (
             MeasureSpec(Unit.PERCENTAGE, HIGHER, STOCK, TargetKind.RANGE, range_low=D(60), range_high=D(70)),
