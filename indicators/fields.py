@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from indicators.kinds import Aggregation, MilestoneStatus, TargetKind, Unit
 from indicators.models import Measure
 from indicators.ratings import target_text
-from indicators.values import LARGEST_COUNT, LARGEST_RATE
+from indicators.values import LARGEST_COUNT, LARGEST_RATE, largest_benchmark
 
 
 def _number(raw, label: str) -> Decimal | None:
@@ -144,12 +144,9 @@ def _benchmark_field(measure: Measure) -> dict[str, forms.Field]:
     """For a measure compared with a benchmark group, the group's figure for the same quarter."""
     if measure.target_kind != TargetKind.BENCHMARK_GROUP:
         return {}
-    maximum = {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_100K: LARGEST_RATE}.get(
-        measure.unit, LARGEST_COUNT
-    )
     field = BoundedDecimalField(
         label=f"The {measure.benchmark_group} for {measure.name}",
-        maximum=maximum,
+        maximum=largest_benchmark(measure.unit),
         suffix="%" if measure.unit == Unit.PERCENTAGE else "",
         help_text="The benchmark group's figure for the same quarter, in the same unit, if it is out: the "
         "rating waits for it. You can submit without it.",

@@ -111,15 +111,18 @@ def figure_value_problems(measure: Measure, values: FigureValues) -> dict[str, s
     return problems
 
 
+def largest_benchmark(unit: str) -> Decimal:
+    """The largest figure a benchmark group can have in the unit: the same bounds as the agency's own."""
+    return {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_100K: LARGEST_RATE}.get(unit, LARGEST_COUNT)
+
+
 def _benchmark_problem(measure: Measure, number: Decimal) -> str | None:
     """A benchmark group's figure: only for a measure compared with one, and in its unit's range."""
     if measure.target_kind != TargetKind.BENCHMARK_GROUP:
         return f"Leave the benchmark blank: {measure.code} is not compared with a benchmark group."
     if number < 0:
         return f"The benchmark group's figure cannot be negative: {plain_number(number)}."
-    if measure.unit == Unit.PERCENTAGE and number > 100:
-        return f"The benchmark group's figure is a percentage: it cannot be over 100: {plain_number(number)}."
-    if number > (LARGEST_RATE if measure.unit == Unit.RATE_PER_100K else LARGEST_COUNT):
+    if number > largest_benchmark(measure.unit):
         return f"The benchmark group's figure ({plain_number(number)}) is too large: check it."
     if number.as_tuple().exponent < -2:
         return f"Give the benchmark group's figure to no more than 2 decimal places: {plain_number(number)}."

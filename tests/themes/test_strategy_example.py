@@ -30,6 +30,15 @@ from themes.upload_guard import check_bytes
 
 STRATEGY = Path(settings.BASE_DIR) / "fixtures" / "examples" / "example-strategy.xlsx"
 MINUS = "\N{MINUS SIGN}"
+KINDS = {
+    TargetKind.CHANGE,
+    TargetKind.BENCHMARK_GROUP,
+    TargetKind.MAINTAIN,
+    TargetKind.PERCENTAGE,
+    TargetKind.DIRECTION,
+    TargetKind.RANGE,
+}
+"""The kinds of target the strategy uses."""
 
 BASELINE_YEAR = {
     # 2025-26, the baseline year, by quarter: a flow's four add up to its baseline.
@@ -141,14 +150,7 @@ def test_the_strategy_imports_as_one_plan_over_three_years_with_its_periods(stra
     kinds = Measure.objects.filter(indicator__priority__plan_year=plan_year).values_list(
         "target_kind", flat=True
     )
-    assert set(kinds) == {
-        TargetKind.CHANGE,
-        TargetKind.BENCHMARK_GROUP,
-        TargetKind.MAINTAIN,
-        TargetKind.PERCENTAGE,
-        TargetKind.DIRECTION,
-        TargetKind.RANGE,
-    }
+    assert set(kinds) == KINDS
     burglary = Measure.objects.get(code="CRIME-01-A")
     assert (burglary.baseline_value, burglary.baseline_year, burglary.change_percent, burglary.due_date) == (
         612,
@@ -199,17 +201,7 @@ def test_the_report_rates_every_kind_and_shows_progress_to_the_end_date(strategy
     )
     assert [s.reference for s in report.priorities] == ["1", "2", "3", "4"]
     assert [d.reference for d in report.priorities[0].deliverables] == ["1.1", "1.2", "1.3"]
-    assert {item.term for item in report.benchmarks} == {
-        kind.label
-        for kind in (
-            TargetKind.CHANGE,
-            TargetKind.BENCHMARK_GROUP,
-            TargetKind.MAINTAIN,
-            TargetKind.PERCENTAGE,
-            TargetKind.DIRECTION,
-            TargetKind.RANGE,
-        )
-    }
+    assert {item.term for item in report.benchmarks} == {kind.label for kind in KINDS}
 
 
 def test_the_report_renders_as_a_pdf_with_no_marking_and_every_priority(strategy_q2):
