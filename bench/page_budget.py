@@ -125,7 +125,7 @@ def many_partnerships(count: int) -> None:
     from csp.models import Agency, Membership, Partnership, PlanYear
     from returns.management.commands.seed_demo import officer_username
     from returns.models import Figure, PeriodState, Return, ReturnState
-    from returns.periods import create_missing_returns, ensure_periods, start_plan_year
+    from returns.periods import create_missing_items, ensure_periods, start_plan_year
     from themes import workbook, workbook_export
     from themes.plan_import import import_plan
     from themes.upload_guard import check_bytes
@@ -154,7 +154,7 @@ def many_partnerships(count: int) -> None:
             if start == medway.start_year:
                 break
             for period in ensure_periods(year):
-                create_missing_returns(period)
+                create_missing_items(period)
                 period.state = PeriodState.CLOSED
                 period.save(update_fields=["state"])
             returns = Return.objects.filter(period__plan_year=year)
@@ -270,11 +270,10 @@ def save_data(ret, rng: random.Random, *, validate: str = "") -> dict:
     from indicators.fields import measure_field_names
     from indicators.kinds import Aggregation, MilestoneStatus, Unit
     from returns.models import Return
-    from returns.workflow import supplied_measures
 
     version = Return.objects.values_list("version", flat=True).get(pk=ret.pk)
     data = {"version": str(version), "commentary": f"Budget run {rng.random():.6f}.", "action": "save"}
-    measures = list(supplied_measures(ret))
+    measures = list(ret.supplied_measures())
     if not any(m.target_decides_rating for m in measures):
         data["agency_rating"] = "green"
     for measure in measures:

@@ -7,6 +7,9 @@ Django already points `aria-describedby` at `<id>_helptext` and `<id>_error`, th
 gives the hint and the error message.
 """
 
+import datetime
+
+from django import forms
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
@@ -49,6 +52,8 @@ class GovUKBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        if isinstance(widget, GovUKDateInput) and self.errors:
+            attrs["errored"] = True  # forms/date_input.html marks each box
         govuk_classes = govuk_widget_classes(widget, has_errors=bool(self.errors))
         if govuk_classes:
             # Widget.build_attrs lets these attrs replace the widget's own "class", so merge it in here
@@ -60,8 +65,10 @@ class GovUKBoundField(BoundField):
 
     @property
     def govuk_control(self) -> str:
-        """Which GOV.UK layout `forms/field.html` uses: "radios", "checkboxes", "checkbox" or ""."""
+        """Which GOV.UK layout `forms/field.html` uses: "radios", "checkboxes", "checkbox", "date" or ""."""
         widget = self.field.widget
+        if isinstance(widget, GovUKDateInput):
+            return "date"
         if isinstance(widget, widgets.CheckboxSelectMultiple):
             return "checkboxes"
         if isinstance(widget, widgets.RadioSelect):
@@ -90,3 +97,63 @@ class GovUKFormRenderer(TemplatesSetting):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return _builtin_form_templates.get_template(template_name)
+
+
+class HintedRadioSelect(widgets.RadioSelect):
+    """Radios with a hint under each choice (the GOV.UK radio item hint), tied to its input."""
+
+    def __init__(self, *args, hints: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = dict(hints or {})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(value, "")
+        if option["hint"] and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
+        return option
+
+
+class GovUKDateInput(widgets.MultiWidget):
+    """The GOV.UK date input: day, month and year, each its own box (no date picker)."""
+
+    template_name = "forms/date_input.html"
+
+    def __init__(self, attrs=None):
+        def box(width: int):
+            return widgets.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        super().__init__({"day": box(2), "month": box(2), "year": box(4)}, attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else ""
+
+
+class GovUKDateField(forms.Field):
+    """A date typed as day, month and year; every mistake named in words, none silently read."""
+
+    widget = GovUKDateInput
+
+    def to_python(self, value):
+        parts = [str(part or "").strip() for part in (value or ["", "", ""])]
+        if not any(parts):
+            return None
+        label = str(self.label or "the date").lower()
+        if not all(parts):
+            missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+            raise forms.ValidationError(f"The {label} must include a {' and a '.join(missing)}.")
+        if not all(part.isascii() and part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise forms.ValidationError(f"Enter the {label} as numbers, for example 31 3 2027.")
+        day, month, year = (int(part) for part in parts)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"The {label} must be a real date.") from None

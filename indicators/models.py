@@ -85,8 +85,10 @@ class Measure(models.Model):
     supplier = models.ForeignKey(
         "csp.Agency",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="measures",
-        help_text="The agency that supplies the figure.",
+        help_text="The agency that supplies the figure. Blank: the partnership's coordinators supply it.",
     )
     target_kind = models.CharField(
         max_length=12, choices=TargetKind, help_text="Each kind takes only the target fields it uses."

@@ -10,8 +10,10 @@ Pure: no ORM and no clock, so the calculations and their tests can use it freely
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Self
+
+import holidays
 
 MONTH_NAMES = (
     "January",
@@ -147,3 +149,20 @@ class Quarter:
     def quarters_to_date(self) -> list[Self]:
         """Q1 of this quarter's financial year up to and including this quarter (the year to date)."""
         return self.last_n(self.number)
+
+
+def working_days_after(day: date, working_days: int) -> date:
+    """`day` plus a number of working days: Monday to Friday, not a bank holiday (a period's default
+    deadline is its quarter's end plus some).
+
+    Bank holidays are England and Wales's (the two share one list), including substitute days and one-off
+    holidays, from the `holidays` package, which works them out for any year.
+    """
+    years = range(day.year, day.year + 2)  # more are added as the loop reaches them
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    remaining = working_days
+    while remaining:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in bank_holidays:
+            remaining -= 1
+    return day

@@ -12,21 +12,17 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal
 
-from indicators.calculations import Figures, trend
-from indicators.formatting import NO_DATA, format_date, percent_change, table_number
-from indicators.kinds import MilestoneStatus, Rag, TargetKind, Unit
-from indicators.models import Measure
-from indicators.ratings import RAG_WORDS, target_level, target_text
-from reporting.charts import trend_chart
+from indicators.formatting import format_date
+from indicators.kinds import Rag, TargetKind
+from indicators.ratings import RAG_WORDS
+from reporting.actions import NO_UPDATE, Action, StatusCount, quarter_actions, status_counts
 from reporting.definitions import CALCULATIONS, Definition, target_kind_text
+from reporting.measure_rows import MeasureRow, measure_row
 from returns.figures import QuarterRatings, rate_quarter
 from returns.models import ReportingPeriod, Return, ReturnState
 from themes.plan import load_plan
 
-NOT_RECEIVED = "Not received"
-NOT_APPLICABLE = "n/a"
 RENDER_VERSION = "2"
 """Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
 
@@ -41,39 +37,6 @@ class RagCounts:
     @property
     def total(self) -> int:
         return self.red + self.amber + self.green + self.not_rated
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    quarter: str
-    value: Decimal | None
-    text: str
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    code: str
-    name: str
-    unit: str
-    supplier: str
-    this_quarter: str
-    previous_quarter: str
-    same_quarter_last_year: str
-    rolling_year: str
-    rolling_year_change: str
-    year_to_date: str
-    target: str
-    rag: str
-    rag_words: str
-    rag_reason: str
-    direction: str
-    trend: tuple[TrendPoint, ...]
-    chart: str
-    """Inline SVG, already escaped (see reporting.charts)."""
-    value: Decimal | str | None
-    """This quarter's raw figure for exports: a number, a milestone's status, or None."""
-    return_state: str
-    caveats: str
 
 
 @dataclass(frozen=True)
@@ -115,13 +78,6 @@ class Theme:
 
 
 @dataclass(frozen=True)
-class Deliverable:
-    text: str
-    lead: str
-    reference: str = ""
-
-
-@dataclass(frozen=True)
 class PrioritySection:
     code: str
     anchor: str
@@ -129,9 +85,13 @@ class PrioritySection:
     heading: str
     led_by: str
     themes: tuple[Theme, ...]
-    deliverables: tuple[Deliverable, ...]
+    actions: tuple[Action, ...]
     indicators: tuple[IndicatorRow, ...]
     rag_counts: RagCounts
+
+    @property
+    def action_counts(self) -> tuple[StatusCount, ...]:
+        return status_counts(self.actions)
 
 
 @dataclass(frozen=True)
@@ -146,8 +106,11 @@ class AgencyReturns:
 
 @dataclass(frozen=True)
 class OutstandingReturn:
-    indicator_code: str
-    indicator_text: str
+    """A return or action update the report still waits for."""
+
+    title: str
+    """The indicator's code or the action's label."""
+    text: str
     anchor: str
     agency: str
     state_label: str
@@ -185,6 +148,7 @@ class QuarterlyReport:
     escalations: tuple[Escalation, ...]
     outstanding: tuple[OutstandingReturn, ...]
     returns_expected: int
+    """Returns and action updates, here and in the two fields below."""
     returns_received: int
     returns_approved: int
     benchmarks: tuple[Definition, ...]
@@ -199,6 +163,23 @@ class QuarterlyReport:
     @property
     def late(self) -> tuple[OutstandingReturn, ...]:
         return tuple(item for item in self.outstanding if item.late)
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(action for section in self.priorities for action in section.actions)
+
+    @property
+    def action_counts(self) -> tuple[StatusCount, ...]:
+        return status_counts(self.actions)
+
+    @property
+    def actions_needing_attention(self) -> tuple[Action, ...]:
+        """At risk or off track: named on the summary page."""
+        return tuple(action for action in self.actions if action.needs_attention)
+
+    @property
+    def status_changes(self) -> tuple[Action, ...]:
+        return tuple(action for action in self.actions if action.changed)
 
     @property
     def generated_in_words(self) -> str:
@@ -240,13 +221,15 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     )
     indicators = [i for p in priorities for i in p.indicators.all()]
     rated = rate_quarter(indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today)
+    actions = quarter_actions(period, priorities)
 
     by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
     for ret in returns:
         by_indicator[ret.indicator_id][ret.agency_id] = ret
     is_late = period.is_past_deadline(today)
-    expected: dict[tuple[int, int], str] = {}
-    """(indicator id, agency id) -> agency name, for every return the report waits for."""
+    expected: dict[tuple, str] = {}
+    """(indicator id, agency id) or (action's anchor,) -> owner's name: everything the report waits for."""
+    states: dict[tuple, str] = {}
     outstanding: list[OutstandingReturn] = []
     escalations: list[Escalation] = []
     sections = []
@@ -257,6 +240,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
             rows.append(row)
             for (agency_id, agency_name), ret in pairs:
                 expected[(indicator.pk, agency_id)] = agency_name
+                states[(indicator.pk, agency_id)] = ret.state if ret else ReturnState.NOT_STARTED
                 if ret is None or not ret.is_received:
                     state = ret.get_state_display() if ret else ReturnState.NOT_STARTED.label
                     outstanding.append(
@@ -270,6 +254,16 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
                             indicator.code, row.anchor, priority.heading, agency_name, ret.escalation.strip()
                         )
                     )
+        for action in actions[priority.pk]:
+            if action.carried:
+                continue  # completed in an earlier quarter: it owes nothing more
+            expected[(action.anchor,)] = action.owner
+            states[(action.anchor,)] = action.update_state or ReturnState.NOT_STARTED
+            if action.status == NO_UPDATE:
+                state = action.update_state_label or ReturnState.NOT_STARTED.label
+                outstanding.append(
+                    OutstandingReturn(action.label, action.text, action.anchor, action.owner, state, is_late)
+                )
         sections.append(
             PrioritySection(
                 code=priority.code,
@@ -281,18 +275,12 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
                     Theme(t.text, t.reference, tuple(Theme(c.text, c.reference) for c in t.children.all()))
                     for t in priority.top_themes
                 ),
-                deliverables=tuple(
-                    Deliverable(d.text, d.lead_agency.display_name if d.lead_agency else "", d.reference)
-                    for d in priority.deliverables.all()
-                ),
+                actions=actions[priority.pk],
                 indicators=tuple(rows),
                 rag_counts=_count(row.rag for row in rows),
             )
         )
 
-    states = {
-        pair: by_indicator[pair[0]][pair[1]].state for pair in expected if pair[1] in by_indicator[pair[0]]
-    }
     received = {pair for pair, state in states.items() if state in ReturnState.received()}
     approved = {pair for pair, state in states.items() if state == ReturnState.APPROVED}
     return QuarterlyReport(
@@ -328,14 +316,14 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
     responsible = {a.pk: a.name for a in indicator.responsible_agencies.all()}
     # A return from an agency the plan no longer names still counts: it was asked for.
     for agency_id, ret in returns.items():
-        responsible.setdefault(agency_id, ret.agency.name)
+        responsible.setdefault(agency_id, ret.owner_name)
     pairs = sorted(
         (((agency_id, name), returns.get(agency_id)) for agency_id, name in responsible.items()),
         key=lambda pair: pair[0][1],
     )
     received = {agency_id: ret for (agency_id, _), ret in pairs if ret is not None and ret.is_received}
     measure_rows = tuple(
-        _measure_row(
+        measure_row(
             measure,
             rated.observations.get(measure.code, {}),
             rated.measures[measure.pk],
@@ -380,77 +368,11 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
     return row, pairs
 
 
-def _measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Return | None) -> MeasureRow:
-    spec = measure.spec
-    unit = spec.unit
-    points = tuple(
-        TrendPoint(each.short_label, value, _figure(value, unit))
-        for each, value in trend(spec, observed, quarter)
-    )
-    if unit == Unit.MILESTONE:
-        this_quarter = _status(observed.get(quarter))
-        previous = _status(observed.get(quarter.previous()))
-        last_year = _status(observed.get(quarter.same_quarter_last_year()))
-        rolling_year = change = to_date = NOT_APPLICABLE
-        observation = observed.get(quarter)
-        value = MilestoneStatus(observation.status).label if observation and observation.status else None
-        chart = ""
-    else:
-        this_quarter = _figure(figures.this_quarter, unit)
-        previous = _figure(figures.previous_quarter, unit)
-        last_year = _figure(figures.same_quarter_last_year, unit)
-        rolling_year = _derived(figures.rolling_year.current, unit)
-        change = percent_change(figures.rolling_year.percent_change)
-        to_date = _derived(figures.year_to_date, unit)
-        value = figures.this_quarter
-        chart = trend_chart(
-            measure.name, points, target_level(spec), unit_suffix="%" if unit == Unit.PERCENTAGE else ""
-        )
-    return MeasureRow(
-        code=measure.code,
-        name=measure.name,
-        unit=measure.get_unit_display(),
-        supplier=measure.supplier.display_name,
-        this_quarter=this_quarter,
-        previous_quarter=previous,
-        same_quarter_last_year=last_year,
-        rolling_year=rolling_year,
-        rolling_year_change=change,
-        year_to_date=to_date,
-        target=target_text(spec, quarter, figures.target),
-        rag=figures.rag.value,
-        rag_words=RAG_WORDS[figures.rag],
-        rag_reason=figures.rag_reason,
-        direction=figures.direction.label,
-        trend=points,
-        chart=chart,
-        value=value,
-        return_state=ret.get_state_display() if ret else "No return",
-        caveats=measure.caveats,
-    )
-
-
 def _plan_progress(plan_year, quarter) -> str:
     years = list(plan_year.years)
     if len(years) == 1 or quarter.year not in years:
         return ""
     return f"year {years.index(quarter.year) + 1} of {len(years)}"
-
-
-def _figure(value: Decimal | None, unit: Unit) -> str:
-    """A reported figure: a missing one was not received, and never reads as a blank or a zero."""
-    return NOT_RECEIVED if value is None else table_number(value, unit)
-
-
-def _derived(value: Decimal | None, unit: Unit) -> str:
-    """A figure worked out from several quarters: "No data" when any of them is missing."""
-    return NO_DATA if value is None else table_number(value, unit)
-
-
-def _status(observation) -> str:
-    if observation is None or not observation.status:
-        return NOT_RECEIVED
-    return MilestoneStatus(observation.status).label
 
 
 def _count(ratings) -> RagCounts:

@@ -12,7 +12,7 @@ from csp.spreadsheets import SpreadsheetAdmin
 from indicators.quarters import Quarter
 from indicators.values import FigureValues, figure_value_problems
 from returns import periods
-from returns.models import Figure, PeriodState, ReportingPeriod, Return
+from returns.models import DeliverableUpdate, Figure, PeriodState, ReportingPeriod, Return
 from returns.resources import FigureResource, history_quarter_problem
 from themes import admin as themes_admin
 
@@ -82,21 +82,31 @@ class ReportingPeriodAdmin(ScopedAdmin):
                 obj.state = periods.change_period_state(obj, request.user, wanted).state
 
 
-@admin.register(Return)
-class ReturnAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class SubmissionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     """For looking things up; the workflow itself happens in the app, where every change is checked."""
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a POST here with view permission alone (REVERT_DISABLED only
+        # hides the button), which would undo a return or update past every workflow check.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Return)
+class ReturnAdmin(SubmissionAdmin):
     list_display = ("indicator", "agency", "period", "state", "updated_at")
     list_filter = ("period", "state", "agency")
     search_fields = ("indicator__code", "indicator__text", "commentary", "escalation")
     list_select_related = ("indicator", "agency", "period__plan_year")
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # django-simple-history saves a POST here with view permission alone (REVERT_DISABLED only
-        # hides the button), which would undo a return past every workflow check.
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+
+@admin.register(DeliverableUpdate)
+class DeliverableUpdateAdmin(SubmissionAdmin):
+    list_display = ("deliverable", "agency", "period", "state", "status", "updated_at")
+    list_filter = ("period", "state", "status", "agency")
+    search_fields = ("deliverable__text", "progress", "next_steps", "why", "recovery")
+    list_select_related = ("deliverable__priority", "agency", "period__plan_year")
 
 
 class FigureSourceFilter(admin.SimpleListFilter):

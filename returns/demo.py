@@ -1,8 +1,13 @@
-"""Demo data stored: eight quarters of history before a plan year, so every comparison has data, and
-returns completed through the workflow with demo figures, as `seed_demo` and the benchmarks need.
+"""Demo data stored: eight quarters of history before a plan year, so every comparison has data; returns
+and action updates completed through the workflow with demo content; owners for the Medway plan's actions,
+as a coordinator would choose them. `seed_demo` and the benchmarks use it.
 
-The figures themselves come from `indicators.demo`.
+The figures themselves come from `indicators.demo`. Action updates are deterministic too: the status of an
+action in a quarter comes from a `random.Random` seeded by the action and the quarter.
 """
+
+import random
+from datetime import timedelta
 
 from simple_history.utils import bulk_create_with_history
 
@@ -12,8 +17,9 @@ from indicators.kinds import Rag
 from indicators.models import Measure
 from indicators.quarters import Quarter
 from returns.figures import HISTORY_QUARTERS
-from returns.models import Figure, Return, ReturnState
-from returns.workflow import ReturnContent, approve_return, save_draft, submit_return, supplied_measures
+from returns.models import DeliverableUpdate, DeliveryStatus, Figure, Return, ReturnState, Submission
+from returns.workflow import ReturnContent, UpdateContent, approve, save_draft, submit
+from themes.models import Deliverable
 
 
 def history_quarters(plan_year: PlanYear, through: Quarter | None = None) -> list[Quarter]:
@@ -69,9 +75,10 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     """A plausible return: the agency's demo figures for the quarter, a short update, and where no target
     decides the rating, the agency's own (green)."""
     quarter = ret.period.quarter
-    measures = list(supplied_measures(ret))
+    measures = list(ret.supplied_measures())
     return ReturnContent(
-        commentary=f"{ret.agency.display_name} update for {quarter.short_label}: "
+        commentary=f"{ret.agency.display_name if ret.agency else ret.owner_name} update for "
+        f"{quarter.short_label}: "
         "activity delivered as planned; figures as reported.",
         escalation=escalation,
         figures={m.pk: demo_observation(m, quarter) for m in measures},
@@ -79,11 +86,112 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     )
 
 
-def complete(ret: Return, user, *, up_to: ReturnState = ReturnState.APPROVED, escalation: str = "") -> Return:
-    """Take a return through the workflow with its demo content, as the coordinator may on an agency's
-    behalf: saved as a draft, then submitted, then approved, stopping at `up_to`."""
-    ret = save_draft(ret, user, demo_content(ret, escalation=escalation), version=ret.version)
+MEDWAY_OWNERS = {
+    "ASB": {
+        1: "Kent Police",
+        2: "Kent Police",
+        3: "Medway Community Safety Unit",
+        4: "Medway Community Safety Unit",
+        5: "Kent Fire and Rescue Service",
+        6: "Medway Council",
+        7: "Medway Council",
+        8: "Kent and Medway Prevent Team",
+        9: "Kent and Medway Prevent Team",
+        10: "Medway Council",
+        11: "Violence Reduction Unit",
+        12: "The Probation Service",
+        13: "The Probation Service",
+        14: "Kent and Medway Prevent Team",
+    },
+    "VAWG": {
+        **dict.fromkeys(range(1, 6), "Kent Police"),
+        6: "Medway Community Safety Unit",
+        7: "Medway Council",
+        **dict.fromkeys(range(8, 11), "The Probation Service"),
+        11: "Interventions Alliance",
+    },
+    "DRUGS": {
+        1: "Medway Combating Drugs Partnership",
+        2: "Integrated Care Board",
+        3: "Public Health",
+        4: "The Probation Service",
+        5: "Public Health",
+        6: "Public Health",
+        7: "Medway Combating Drugs Partnership",
+        9: "The Probation Service",
+    },
+    "REOFF": {3: "The Probation Service", 4: "The Probation Service"},
+}
+"""Owners a coordinator would plausibly choose for the Medway actions with no lead in the plan, by priority
+code and order. REOFF action 5 (work across YOS, prisons and Probation) is left to the coordinator."""
+
+
+def assign_demo_owners(plan_year: PlanYear, owners: dict[str, dict[int, str]]) -> int:
+    """Give the plan year's actions with neither lead nor owner the agency named in `owners`; returns how
+    many were given one. An owner already chosen is never changed."""
+    given = 0
+    unowned = Deliverable.objects.filter(
+        priority__plan_year=plan_year, lead_agency__isnull=True, owner__isnull=True
+    ).select_related("priority")
+    agencies = {a.name: a for a in plan_year.partnership.agencies.all()}
+    for deliverable in unowned:
+        name = owners.get(deliverable.priority.code, {}).get(deliverable.order)
+        if name in agencies:
+            deliverable.owner = agencies[name]
+            deliverable.save(update_fields=["owner"])
+            given += 1
+    return given
+
+
+DEMO_STATUSES = (
+    (DeliveryStatus.ON_TRACK, 70),
+    (DeliveryStatus.AT_RISK, 10),
+    (DeliveryStatus.COMPLETED, 7),
+    (DeliveryStatus.NOT_STARTED, 6),
+    (DeliveryStatus.OFF_TRACK, 4),
+    (DeliveryStatus.DEFERRED, 3),
+)
+DEMO_PROGRESS = {
+    DeliveryStatus.NOT_STARTED: "Planning under way with partners; delivery starts next quarter.",
+    DeliveryStatus.ON_TRACK: "Delivered as planned this quarter: partners met, and the agreed actions are on "
+    "schedule.",
+    DeliveryStatus.AT_RISK: "Progress was slower than planned this quarter.",
+    DeliveryStatus.OFF_TRACK: "Work stalled this quarter and the milestones were missed.",
+    DeliveryStatus.COMPLETED: "Completed this quarter; the outcome was reported to the partnership.",
+    DeliveryStatus.DEFERRED: "Deferred by agreement of the partnership to next year's plan.",
+}
+
+
+def demo_update_content(update: DeliverableUpdate) -> UpdateContent:
+    """A plausible update on an action, the same for the same action and quarter on every run."""
+    quarter = update.period.quarter
+    seed = f"{update.deliverable.priority.code}-{update.deliverable.order}-{quarter.short_label}"
+    chooser = random.Random(seed)  # noqa: S311 (demo data, not security)
+    statuses, weights = zip(*DEMO_STATUSES, strict=True)
+    status = chooser.choices(statuses, weights)[0]
+    content = UpdateContent(status=status, progress=DEMO_PROGRESS[status])
+    if status != DeliveryStatus.COMPLETED:
+        content.next_steps = "Continue as planned and report progress to the partnership next quarter."
+    if status in DeliveryStatus.needing_recovery():
+        content.why = "Vacancies in the delivery team and a delayed funding decision."
+        content.recovery = "Cover agreed with partner agencies; the work has been re-profiled."
+        content.back_on_track_by = quarter.end_date + timedelta(days=91)
+    if status == DeliveryStatus.COMPLETED:
+        content.completed_on = quarter.end_date - timedelta(days=14)
+    return content
+
+
+def complete(
+    item: Submission, user, *, up_to: ReturnState = ReturnState.APPROVED, escalation: str = ""
+) -> Submission:
+    """Take a return or an action update through the workflow with its demo content, as the coordinator
+    may on its owner's behalf: saved as a draft, then submitted, then approved, stopping at `up_to`."""
+    if isinstance(item, Return):
+        content = demo_content(item, escalation=escalation)
+    else:
+        content = demo_update_content(item)
+    item = save_draft(item, user, content, version=item.version)
     if up_to == ReturnState.DRAFT:
-        return ret
-    ret = submit_return(ret, user, version=ret.version)
-    return ret if up_to == ReturnState.SUBMITTED else approve_return(ret, user)
+        return item
+    item = submit(item, user, version=item.version)
+    return item if up_to == ReturnState.SUBMITTED else approve(item, user)

@@ -1,16 +1,18 @@
 """The return form: one input per measure the agency supplies (`indicators.fields`), the update, the
-escalation and, where no target decides, the agency's own rating."""
+escalation and, where no target decides, the agency's own rating; and the deliverable update form."""
 
 from decimal import Decimal
 
 from django import forms
 
+from csp.forms import GovUKDateField, HintedRadioSelect
 from csp.spreadsheets import plain_number
 from indicators.fields import fields_for, is_optional, measure_field_names
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
-from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH
-from returns.workflow import ReturnContent
+from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, STATUS_DEFINITIONS, DeliveryStatus
+from returns.models.submissions import UPDATE_MAX_LENGTH
+from returns.workflow import ReturnContent, UpdateContent
 
 
 class ReturnForm(forms.Form):
@@ -130,3 +132,69 @@ def initial_for(ret, figures) -> dict:
 
 def _plain_or_blank(number: Decimal | None) -> str:
     return "" if number is None else plain_number(number)
+
+
+class UpdateForm(forms.Form):
+    """An owner's quarterly update on a deliverable. What must be filled in to submit depends on the
+    status (`DeliverableUpdate.missing_for_submission`); here, only what each answer may hold."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label="How does the action stand?",
+        required=False,
+        choices=DeliveryStatus.choices,
+        widget=HintedRadioSelect(hints=STATUS_DEFINITIONS),
+    )
+    progress = forms.CharField(
+        label="What was done this quarter",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Plain text, up to {UPDATE_MAX_LENGTH:,} characters.",
+    )
+    next_steps = forms.CharField(
+        label="What happens next",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Not needed once the action is completed.",
+    )
+    why = forms.CharField(
+        label="Why it is at risk or off track",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only for an action at risk or off track.",
+    )
+    recovery = forms.CharField(
+        label="What is being done to bring it back on track",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only for an action at risk or off track.",
+    )
+    back_on_track_by = GovUKDateField(
+        label="Date expected back on track",
+        required=False,
+        help_text="Only for an action at risk or off track. For example, 31 3 2027.",
+    )
+    completed_on = GovUKDateField(
+        label="Date completed",
+        required=False,
+        help_text="Only for a completed action. For example, 15 9 2026.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.needed_to_submit = True  # no "(optional)": the status decides what is needed
+
+    def content(self) -> UpdateContent:
+        data = self.cleaned_data
+        return UpdateContent(**{name: data[name] for name in UpdateContent.__dataclass_fields__})
+
+    @classmethod
+    def initial_for(cls, update) -> dict:
+        names = ["version", *UpdateContent.__dataclass_fields__]
+        return {name: getattr(update, name) for name in names}

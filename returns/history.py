@@ -1,11 +1,11 @@
-"""A return's history as people read it: who changed what, when, from what to what."""
+"""A return's or an update's history as people read it: who changed what, when, from what to what."""
 
 from django.utils.text import capfirst
 
 from csp import audit
 from csp.audit import Change, shown
 from indicators.kinds import MilestoneStatus
-from returns.models import Figure, Return
+from returns.models import DeliverableUpdate, Figure, Return, Submission
 
 TRACKED_RETURN_FIELDS = (
     "state",
@@ -15,6 +15,18 @@ TRACKED_RETURN_FIELDS = (
     "agency_rating",
     "returned_reason",
 )
+TRACKED_UPDATE_FIELDS = (
+    "state",
+    "status",
+    "progress",
+    "next_steps",
+    "why",
+    "recovery",
+    "back_on_track_by",
+    "completed_on",
+    "returned_reason",
+)
+TRACKED = {Return: TRACKED_RETURN_FIELDS, DeliverableUpdate: TRACKED_UPDATE_FIELDS}
 TRACKED_FIGURE_FIELDS = ("value", "numerator", "denominator", "status")
 
 
@@ -29,25 +41,26 @@ def _figure_display(record, name: str) -> str:
     return shown(value)
 
 
-def return_history(ret: Return) -> list[Change]:
-    """Every recorded change of the return and its figures, newest first."""
-    field_labels = {f.name: f.verbose_name for f in Return._meta.get_fields() if hasattr(f, "verbose_name")}
+def history_of(item: Submission) -> list[Change]:
+    """Every recorded change of a return (with its figures) or an update, newest first."""
+    model = type(item)
+    field_labels = {f.name: f.verbose_name for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
 
-    def return_display(record, name):
-        if name in ("state", "agency_rating"):
+    def display(record, name):
+        if model._meta.get_field(name).choices:
             return shown(getattr(record, f"get_{name}_display")())
         return shown(getattr(record, name))
 
     found = audit.changes(
-        ret.history.select_related("history_user"),
-        TRACKED_RETURN_FIELDS,
+        item.history.select_related("history_user"),
+        TRACKED[model],
         lambda record, name: capfirst(str(field_labels[name])),
-        return_display,
+        display,
     )
-    figure_history = Figure.history.filter(ret_id=ret.pk).select_related("history_user", "measure")
-    by_figure: dict[int, list] = {}
-    for record in figure_history:
-        by_figure.setdefault(record.id, []).append(record)
-    for records in by_figure.values():
-        found += audit.changes(records, TRACKED_FIGURE_FIELDS, _figure_label, _figure_display)
+    if isinstance(item, Return):
+        by_figure: dict[int, list] = {}
+        for record in Figure.history.filter(ret_id=item.pk).select_related("history_user", "measure"):
+            by_figure.setdefault(record.id, []).append(record)
+        for records in by_figure.values():
+            found += audit.changes(records, TRACKED_FIGURE_FIELDS, _figure_label, _figure_display)
     return sorted(found, key=lambda c: c.when, reverse=True)

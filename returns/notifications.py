@@ -1,69 +1,42 @@
-"""The emails the app sends: reminders, a return sent back, an agency's returns all in.
+"""The emails of the quarter's work: reminders, a return or update sent back, an agency's items all in.
 
-Plain text, short, one email per person, each with a link straight to where the work is. Links are
-absolute (settings.CSP_SITE_URL), because emails are sent outside any request, often by cron.
+Plain text, short, one email per person (`csp.emails`), each with a link straight to where the work is.
 
 The workflow calls these after its transaction commits (`transaction.on_commit` in returns.workflow),
 so nobody is emailed about a change that was rolled back.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from csp import roles
-from csp.models import Agency, Membership
+from csp.emails import absolute_url, message, officers_of, reachable, send
+from csp.models import Agency
 from indicators.formatting import format_date
-from returns.models import NotificationPreference, ReminderKind, ReportingPeriod, Return, ReturnState
+from returns.models import (
+    SUBMISSIONS,
+    NotificationPreference,
+    ReminderKind,
+    ReportingPeriod,
+    Return,
+    ReturnState,
+    Submission,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.CSP_SITE_URL}{path}"
 
 
 def returns_url() -> str:
     """The officer's list of their returns, across partnerships: where every reminder sends them."""
     return absolute_url(reverse("home"))
-
-
-def greeting_name(user) -> str:
-    return user.get_short_name() or user.get_username()
-
-
-def reachable(users: Iterable) -> list:
-    """Active users with an email address, each once, in a stable order."""
-    seen: dict[int, object] = {}
-    for user in users:
-        if user.is_active and user.email and user.pk not in seen:
-            seen[user.pk] = user
-    return [seen[pk] for pk in sorted(seen)]
-
-
-def officers_of(agency_ids: Iterable[int]) -> list:
-    memberships = Membership.objects.filter(agency_id__in=list(agency_ids)).select_related("user")
-    return reachable(m.user for m in memberships)
-
-
-def _message(user, subject: str, template: str, context: dict) -> EmailMessage:
-    body = render_to_string(template, {"name": greeting_name(user), **context})
-    # A subject is one line: a newline in one would be refused by the mail library.
-    return EmailMessage(" ".join(subject.split()), body, None, [user.email])
-
-
-def _send(messages: Sequence[EmailMessage]) -> int:
-    if not messages:
-        return 0
-    return mailers.default.send_messages(list(messages)) or 0
 
 
 # --- Reminders ----------------------------------------------------------------------------------------
@@ -75,15 +48,20 @@ class Due:
 
     period: ReportingPeriod
     kind: str
-    returns: Sequence[Return]
+    items: Sequence[Submission]
+    """Returns and action updates."""
 
 
-def _count(n: int) -> str:
-    return "1 return" if n == 1 else f"{n} returns"
+def _count(items: Sequence[Submission]) -> str:
+    """ "1 return", "2 action updates", "3 returns and 1 action update"."""
+    returns = sum(1 for item in items if isinstance(item, Return))
+    kinds = ((returns, "return"), (len(items) - returns, "action update"))
+    return " and ".join(f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in kinds if n)
 
 
 def reminder_subject(due: Sequence[Due], today: date) -> str:
-    count = _count(sum(len(item.returns) for item in due))
+    everything = [each for item in due for each in item.items]
+    count = _count(everything)
     late = [item for item in due if item.period.is_past_deadline(today)]
     if len(due) > 1:
         if len(late) == len(due):
@@ -94,21 +72,18 @@ def reminder_subject(due: Sequence[Due], today: date) -> str:
     quarter = item.period.quarter.short_label
     deadline = format_date(item.period.deadline)
     if late:
-        return f"Late: {count} for {quarter} {'was' if count == '1 return' else 'were'} due on {deadline}"
+        return f"Late: {count} for {quarter} {'was' if len(everything) == 1 else 'were'} due on {deadline}"
     if item.kind == ReminderKind.BY_COORDINATOR:
         return f"Reminder from the CSP coordinator: {count} for {quarter} due by {deadline}"
     return f"Reminder: {count} for {quarter} due by {deadline}"
 
 
 def reminder_message(user, due: Sequence[Due], today: date) -> EmailMessage:
-    """One officer's reminder: for each partnership, its quarter and deadline, and every return of theirs
-    still outstanding, by agency."""
+    """One officer's reminder: for each partnership, its quarter and deadline, and every return and action
+    update of theirs still outstanding, by agency."""
     sections = []
     for item in sorted(due, key=lambda item: item.period.plan_year.partnership.name):
-        ordered = sorted(
-            item.returns,
-            key=lambda r: (r.agency.name, r.indicator.priority.order, r.indicator.order, r.indicator.code),
-        )
+        ordered = sorted(item.items, key=lambda r: (r.agency.name, r.noun, r.plan_order))
         sections.append(
             {
                 "partnership": item.period.plan_year.partnership.name,
@@ -116,7 +91,8 @@ def reminder_message(user, due: Sequence[Due], today: date) -> EmailMessage:
                 "kind": item.kind,
                 "late": item.period.is_past_deadline(today),
                 "days_left": (item.period.deadline - today).days,
-                "count": len(item.returns),
+                "count": _count(item.items),
+                "one": len(item.items) == 1,
                 "groups": [(agency, list(rets)) for agency, rets in groupby(ordered, key=lambda r: r.agency)],
             }
         )
@@ -126,48 +102,54 @@ def reminder_message(user, due: Sequence[Due], today: date) -> EmailMessage:
         "by_coordinator": any(item.kind == ReminderKind.BY_COORDINATOR for item in due),
         "link": returns_url(),
     }
-    return _message(user, reminder_subject(due, today), "emails/reminder.txt", context)
+    return message(user, reminder_subject(due, today), "emails/reminder.txt", context)
 
 
 def send_reminder(user, due: Sequence[Due], today: date) -> None:
-    _send([reminder_message(user, due, today)])
+    send([reminder_message(user, due, today)])
 
 
 # --- The workflow's notifications ---------------------------------------------------------------------
 
 
-def email_sent_back(return_id: int) -> int:
-    """Tell the agency's officers that a return was sent back, and why. Returns how many were emailed."""
-    ret = (
-        Return.objects.select_related("period__plan_year__partnership", "indicator", "agency")
-        .filter(pk=return_id, state=ReturnState.RETURNED)
+def email_sent_back(model: type[Submission], pk: int) -> int:
+    """Tell the owner's officers that a return or update was sent back, and why. Returns how many were
+    emailed (none for the coordinators' own items: they sent it back themselves)."""
+    item = (
+        model.objects.select_related("period__plan_year__partnership", "agency")
+        .filter(pk=pk, state=ReturnState.RETURNED, agency__isnull=False)
         .first()
     )
-    if ret is None:  # changed again before this ran: nothing true to say
+    if item is None:  # changed again before this ran: nothing true to say
         return 0
     context = {
-        "ret": ret,
-        "period": ret.period,
-        "link": absolute_url(ret.get_absolute_url()),
-        "partnership": ret.period.plan_year.partnership.name,
+        "item": item,
+        "period": item.period,
+        "link": absolute_url(item.get_absolute_url()),
+        "partnership": item.period.plan_year.partnership.name,
     }
-    subject = f"Sent back: {ret.indicator.code} for {ret.period.quarter.short_label}"
+    subject = f"Sent back: {item.title} for {item.period.quarter.short_label}"
     messages = [
-        _message(user, subject, "emails/sent_back.txt", context) for user in officers_of([ret.agency_id])
+        message(user, subject, "emails/sent_back.txt", context) for user in officers_of([item.agency_id])
     ]
-    sent = _send(messages)
-    logger.info("Emailed %s officer(s) that return %s was sent back", sent, ret.pk)
+    sent = send(messages)
+    logger.info("Emailed %s officer(s) that %s %s was sent back", sent, item.noun, item.pk)
     return sent
 
 
 def email_if_agency_complete(period_id: int, agency_id: int) -> int:
-    """Tell coordinators who asked that an agency has now submitted every return it owes for a period."""
-    states = dict(
-        Return.objects.filter(period_id=period_id, agency_id=agency_id)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    """Tell coordinators who asked that an agency has now submitted everything it owes for a period: its
+    returns and its deliverable updates."""
+    states = Counter()
+    for model in SUBMISSIONS:
+        states.update(
+            dict(
+                model.objects.filter(period_id=period_id, agency_id=agency_id)
+                .values_list("state")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        )
     if not states or any(states.get(state) for state in ReturnState.outstanding()):
         return 0
     period = ReportingPeriod.objects.select_related("plan_year__partnership").get(pk=period_id)
@@ -189,7 +171,7 @@ def email_if_agency_complete(period_id: int, agency_id: int) -> int:
         "partnership": period.plan_year.partnership.name,
     }
     subject = f"{agency.name} has submitted all its returns for {period.quarter.short_label}"
-    return _send([_message(user, subject, "emails/agency_complete.txt", context) for user in recipients])
+    return send([message(user, subject, "emails/agency_complete.txt", context) for user in recipients])
 
 
 def set_agency_complete_preference(user, wanted: bool) -> NotificationPreference:

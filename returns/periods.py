@@ -9,26 +9,32 @@ are registered here, for the same reason. A plan loaded with `loaddata` (which r
 periods when its coordinator first lists them (`ensure_partnership_periods`).
 
 Opening a period, by the coordinator's page or the admin, creates a not-started return for every agency
-the plan makes responsible for an indicator, by one function (`change_period_state`); a closed period
-stays closed (single returns are re-opened instead, `returns.workflow`).
+the plan makes responsible for an indicator, and an update on every action, by one function
+(`change_period_state`, which calls `create_missing_items`); a closed period stays closed (single returns
+and updates are re-opened instead, `returns.workflow`).
 """
 
-from datetime import date, timedelta
-
-import holidays
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from simple_history.utils import bulk_create_with_history
 
 from csp.models import Partnership, PlanYear
 from indicators.models import Indicator
-from indicators.quarters import Quarter
-from returns.models import PeriodState, ReportingPeriod, Return
+from indicators.quarters import Quarter, working_days_after
+from returns.models import (
+    DeliverableUpdate,
+    DeliveryStatus,
+    PeriodState,
+    ReportingPeriod,
+    Return,
+    periods_up_to,
+)
 from returns.workflow import WorkflowError, coordinator_only
 from themes.import_report import ImportReport
+from themes.models import Deliverable
 from themes.new_year import copy_plan_year
 from themes.plan_import import import_plan as import_plan_only
 
@@ -116,35 +122,78 @@ def change_period_state(period: ReportingPeriod, user, state: str) -> ReportingP
         current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
-            create_missing_returns(current)
+            create_missing_items(current)
     return current
 
 
-def create_missing_returns(period: ReportingPeriod) -> int:
-    pairs = Indicator.responsible_agencies.through.objects.filter(
-        indicator__priority__plan_year_id=period.plan_year_id
-    ).values_list("indicator_id", "agency_id")
+def missing_items(period: ReportingPeriod) -> tuple[list[Return], list[DeliverableUpdate]]:
+    """What the period owes under the plan as it stands and does not have yet (unsaved): a return on each
+    indicator from each responsible agency (the coordinators', for an indicator that names none or a
+    measure nobody supplies), and an update on each deliverable from its owner (the coordinators', with no
+    owner), except one completed in an earlier quarter."""
+    plan_year_id = period.plan_year_id
+    pairs = set(
+        Indicator.responsible_agencies.through.objects.filter(
+            indicator__priority__plan_year_id=plan_year_id
+        ).values_list("indicator_id", "agency_id")
+    )
+    unowned = Indicator.objects.filter(priority__plan_year_id=plan_year_id).filter(
+        Q(responsible_agencies__isnull=True) | Q(measures__supplier__isnull=True, measures__isnull=False)
+    )
+    pairs |= {(pk, None) for pk in unowned.values_list("pk", flat=True)}
     have = set(Return.objects.filter(period=period).values_list("indicator_id", "agency_id"))
-    new = [Return(period=period, indicator_id=i, agency_id=a) for i, a in pairs if (i, a) not in have]
-    bulk_create_with_history(new, Return)
-    return len(new)
+    returns = [
+        Return(period=period, indicator_id=i, agency_id=a)
+        for i, a in sorted(pairs, key=str)
+        if (i, a) not in have
+    ]
+
+    done = DeliverableUpdate.objects.filter(
+        periods_up_to(period.quarter, before=True),
+        period__plan_year_id=plan_year_id,
+        status=DeliveryStatus.COMPLETED,
+    ).received()
+    deliverables = Deliverable.objects.filter(priority__plan_year_id=plan_year_id).exclude(
+        pk__in=done.values("deliverable_id")
+    )
+    updated = set(DeliverableUpdate.objects.filter(period=period).values_list("deliverable_id", flat=True))
+    updates = [
+        DeliverableUpdate(period=period, deliverable=d, agency_id=d.update_owner_id)
+        for d in deliverables.order_by("priority__order", "order")
+        if d.pk not in updated
+    ]
+    return returns, updates
 
 
-def default_deadline(quarter_end: date, working_days: int) -> date:
-    """The quarter's end plus a number of working days: Monday to Friday, not a bank holiday.
+def create_missing_items(period: ReportingPeriod) -> int:
+    """Make what the period owes and does not have (`missing_items`); returns how many were made. The one
+    code path by which returns and updates come into being."""
+    returns, updates = missing_items(period)
+    bulk_create_with_history(returns, Return)
+    bulk_create_with_history(updates, DeliverableUpdate)
+    return len(returns) + len(updates)
 
-    Bank holidays are England and Wales's (the two share one list), including substitute days and one-off
-    holidays, from the `holidays` package, which works them out for any year.
-    """
-    years = range(quarter_end.year, quarter_end.year + 2)  # more are added as the loop reaches them
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    day = quarter_end
-    remaining = working_days
-    while remaining:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in bank_holidays:
-            remaining -= 1
-    return day
+
+def updates_to_hand_over(period: ReportingPeriod) -> list[DeliverableUpdate]:
+    """The period's updates still being written whose action now has another owner."""
+    outstanding = DeliverableUpdate.objects.filter(period=period).outstanding().select_related("deliverable")
+    return [u for u in outstanding if u.agency_id != u.deliverable.update_owner_id]
+
+
+def bring_up_to_date(period: ReportingPeriod, user) -> int:
+    """After the plan changed while the period was open: make the returns and updates it now owes, and
+    hand each update still being written to its action's owner now (what was typed in it is kept).
+    Returns how many items were made or handed over."""
+    coordinator_only(user, period.plan_year.partnership_id)
+    with transaction.atomic():
+        made = create_missing_items(period)
+        handed_over = updates_to_hand_over(period)
+        for update in handed_over:
+            update.agency_id = update.deliverable.update_owner_id
+            update._history_user = user
+            update._change_reason = "Handed to the action's owner"
+            update.save(update_fields=["agency", "updated_at"])
+    return made + len(handed_over)
 
 
 class PlanSpanError(WorkflowError):
@@ -165,7 +214,7 @@ def ensure_periods(plan_year: PlanYear) -> list[ReportingPeriod]:
         for quarter in Quarter.quarters_of_year(year):
             period = existing.get((year, quarter.number))
             if period is None:
-                deadline = default_deadline(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)
+                deadline = working_days_after(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)
                 period, _ = ReportingPeriod.objects.get_or_create(
                     plan_year=plan_year, year=year, number=quarter.number, defaults={"deadline": deadline}
                 )

@@ -17,9 +17,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from csp.emails import reachable
 from csp.models import Agency, Membership
 from returns import notifications
-from returns.models import PeriodState, ReminderKind, ReminderSent, ReportingPeriod, Return
+from returns.models import (
+    SUBMISSIONS,
+    DeliverableUpdate,
+    PeriodState,
+    ReminderKind,
+    ReminderSent,
+    ReportingPeriod,
+    Return,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,21 +55,21 @@ def kind_due(
 
 
 def outstanding_by_officer(period: ReportingPeriod, agency: Agency | None = None) -> list[tuple]:
-    """(officer, [their outstanding returns]) for each officer who can be emailed, in a stable order."""
-    returns = (
-        Return.objects.filter(period=period).outstanding().select_related("indicator__priority", "agency")
-    )
-    if agency is not None:
-        returns = returns.filter(agency=agency)
-    by_agency: dict[int, list[Return]] = defaultdict(list)
-    for ret in returns:
-        by_agency[ret.agency_id].append(ret)
+    """(officer, [their outstanding returns and updates]) for each officer who can be emailed, in a stable
+    order."""
+    by_agency: dict[int, list] = defaultdict(list)
+    for model, parent in ((Return, "indicator"), (DeliverableUpdate, "deliverable")):
+        items = model.objects.filter(period=period, agency__isnull=False).outstanding()
+        if agency is not None:
+            items = items.filter(agency=agency)
+        for item in items.select_related(f"{parent}__priority", "agency"):
+            by_agency[item.agency_id].append(item)
     memberships = Membership.objects.filter(agency_id__in=list(by_agency)).select_related("user")
-    returns_of: dict[int, list[Return]] = defaultdict(list)
+    items_of: dict[int, list] = defaultdict(list)
     for membership in memberships:
-        returns_of[membership.user_id].extend(by_agency[membership.agency_id])
-    officers = notifications.reachable(m.user for m in memberships)
-    return [(officer, returns_of[officer.pk]) for officer in officers]
+        items_of[membership.user_id].extend(by_agency[membership.agency_id])
+    officers = reachable(m.user for m in memberships)
+    return [(officer, items_of[officer.pk]) for officer in officers]
 
 
 @dataclass
@@ -87,7 +96,7 @@ def _claim_and_send(officer, due: list[notifications.Due], today, *, agency=None
                             kind=item.kind,
                             agency=agency,
                             sent_by=sent_by,
-                            returns_listed=len(item.returns),
+                            returns_listed=len(item.items),
                         )
                     )
             except IntegrityError:
@@ -132,7 +141,9 @@ def remind_agency(period: ReportingPeriod, agency: Agency, sent_by, today: date)
         raise ReminderError("Reminders can only be sent while the period is open.")
     outstanding = outstanding_by_officer(period, agency=agency)
     if not outstanding:
-        if not Return.objects.filter(period=period, agency=agency).outstanding().exists():
+        if not any(
+            m.objects.filter(period=period, agency=agency).outstanding().exists() for m in SUBMISSIONS
+        ):
             raise ReminderError(f"{agency.name} has nothing outstanding for this period.")
         raise ReminderError(
             f"{agency.name} has no officer with an email address to remind: "

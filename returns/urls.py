@@ -1,13 +1,17 @@
 from django.urls import include, path
 
-from returns.views import coordinator, dashboard, officer, plan_years
+from returns.views import coordinator, dashboard, officer, plan_years, updates
 
 in_a_partnership = [
     path("returns/<int:return_id>/", officer.return_page, name="return"),
     path("returns/<int:return_id>/history/", officer.history, name="return_history"),
     path("returns/<int:return_id>/review/", coordinator.review, name="review"),
+    path("updates/<int:update_id>/", updates.update_page, name="update"),
+    path("updates/<int:update_id>/history/", updates.update_history, name="update_history"),
+    path("updates/<int:update_id>/review/", coordinator.review_update, name="review_update"),
     path("periods/", coordinator.periods, name="periods"),
     path("periods/<int:period_id>/state/", coordinator.period_state, name="period_state"),
+    path("periods/<int:period_id>/up-to-date/", coordinator.period_up_to_date, name="period_up_to_date"),
     path("review/", coordinator.review_queue, name="review_queue_current"),
     path("periods/<int:period_id>/review/", coordinator.review_queue, name="review_queue"),
     path("dashboard/", dashboard.dashboard, name="dashboard_current"),
@@ -26,6 +30,7 @@ in_a_partnership = [
     ),
     path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
     path("plan-years/new/", plan_years.new_plan_year, name="new_plan_year"),
+    path("plan-years/<int:plan_year_id>/owners/", plan_years.owners, name="owners"),
 ]
 
 urlpatterns = [

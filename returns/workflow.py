@@ -1,11 +1,13 @@
-"""The quarterly-returns workflow. Each transition is one function, one transaction, recorded in history.
+"""The workflow of returns and deliverable updates. Each transition is one function, one transaction,
+recorded in history, and the same for both kinds of `Submission`.
 
-Transitions lock the return's row (and read the period inside the same transaction), so "is the period
+Transitions lock the item's row (and read the period inside the same transaction), so "is the period
 still open?" and the write happen together. Saves also carry the version the user started from: a save
 made from an older version is refused rather than silently overwriting somebody else's work.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import partial
 
@@ -13,21 +15,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from csp import roles
-from indicators.kinds import MilestoneStatus, Rag
-from indicators.models import Measure
 from returns import notifications
-from returns.models import Figure, Return, ReturnState
+from returns.models import DeliverableUpdate, Figure, Return, ReturnState, Submission
 
 
 class WorkflowError(Exception):
-    """A transition that is not allowed now; the message is shown to the user as it is."""
+    """A transition that is not allowed now; the message is shown to the user as it is. `problems` maps
+    a field's name to what is wrong with it, where the refusal is about fields."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.problems = problems or {}
 
 
 class StaleReturn(WorkflowError):
-    def __init__(self, current: Return):
+    def __init__(self, current: Submission):
         super().__init__(
-            "Someone else saved this return while you were editing it. Their version is shown below; "
-            "your changes have not been saved, and what you typed is kept in the form so you can re-apply it."
+            f"Someone else saved this {current.noun} while you were editing it. Their version is shown "
+            "below; your changes have not been saved, and what you typed is kept in the form so you can "
+            "re-apply it."
         )
         self.current = current
 
@@ -43,48 +49,69 @@ class ReturnContent:
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
     """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
 
+    def apply_to(self, ret: Return, user) -> None:
+        ret.commentary = self.commentary
+        ret.escalation = self.escalation
+        ret.agency_rating = self.agency_rating
+        ret.nothing_to_report = self.nothing_to_report
+        _write_figures(ret, user, self.figures)
 
-def _locked(ret: Return) -> Return:
-    return Return.objects.select_for_update().select_related("period__plan_year").get(pk=ret.pk)
+
+@dataclass
+class UpdateContent:
+    """What an owner enters on a deliverable update: already validated by the form."""
+
+    status: str = ""
+    progress: str = ""
+    next_steps: str = ""
+    why: str = ""
+    recovery: str = ""
+    back_on_track_by: date | None = None
+    completed_on: date | None = None
+
+    def apply_to(self, update: DeliverableUpdate, user) -> None:
+        for name, value in self.__dict__.items():
+            setattr(update, name, value)
 
 
-def _may_officer_write(ret: Return, user) -> None:
-    if refusal := ret.officer_edit_refusal():
+def _locked(item: Submission) -> Submission:
+    return type(item).objects.select_for_update().select_related("period__plan_year").get(pk=item.pk)
+
+
+def _may_owner_write(item: Submission, user) -> None:
+    if refusal := item.officer_edit_refusal():
         raise WorkflowError(refusal)
-    partnership_id = ret.period.plan_year.partnership_id
-    if not (roles.is_coordinator(user, partnership_id) or ret.agency.memberships.filter(user=user).exists()):
-        raise WorkflowError("Only the agency's officers can change this return.")
+    if roles.is_coordinator(user, item.partnership_id):
+        return
+    if item.agency_id is None or not item.agency.memberships.filter(user=user).exists():
+        raise WorkflowError(f"Only the officers of the agency that owns this {item.noun} can change it.")
 
 
-def _record(ret: Return, user, reason: str) -> None:
-    ret.version += 1
-    ret.updated_by = user
-    ret._change_reason = reason
-    ret._history_user = user
-    ret.save()
+def _record(item: Submission, user, reason: str) -> None:
+    item.version += 1
+    item.updated_by = user
+    item._change_reason = reason
+    item._history_user = user
+    item.save()
 
 
-def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Return:
-    """Save what the officer typed, without submitting it."""
+def save_draft(item: Submission, user, content, *, version: int) -> Submission:
+    """Save what the owner typed (`ReturnContent` or `UpdateContent`), without submitting it."""
     with transaction.atomic():
-        current = _locked(ret)
-        _may_officer_write(current, user)
+        current = _locked(item)
+        _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
-        current.commentary = content.commentary
-        current.escalation = content.escalation
-        current.agency_rating = content.agency_rating
-        current.nothing_to_report = content.nothing_to_report
+        content.apply_to(current, user)
         if current.state == ReturnState.NOT_STARTED:
             current.state = ReturnState.DRAFT
-        _write_figures(current, user, content.figures)
         _record(current, user, "Draft saved")
     return current
 
 
 def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
     quarter = ret.period.quarter
-    measures = {m.pk: m for m in supplied_measures(ret)}
+    measures = {m.pk: m for m in ret.supplied_measures()}
     existing = {f.measure_id: f for f in Figure.objects.filter(ret=ret)}
     for measure_id, values in figures.items():
         if measure_id not in measures:
@@ -107,54 +134,24 @@ def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
         figure.save()
 
 
-def supplied_measures(ret: Return):
-    """The indicator's measures this return's agency supplies."""
-    return Measure.objects.filter(indicator_id=ret.indicator_id, supplier_id=ret.agency_id).order_by("order")
-
-
-def missing_for_submission(ret: Return) -> list[str]:
-    """What must be filled in before the return can be submitted, in plain English."""
-    problems = []
-    if ret.nothing_to_report:
-        return problems
-    figures = {f.measure_id: f for f in Figure.objects.filter(ret=ret)}
-    for measure in supplied_measures(ret):
-        figure = figures.get(measure.pk)
-        observation = figure.observation() if figure else None
-        if observation is None or not _has_value(observation):
-            problems.append(f"Enter a figure for “{measure.name}”, or tick “Nothing to report this quarter”.")
-    if not ret.commentary.strip():
-        problems.append("Enter an update for the SEG.")
-    if ret.agency_rating in (Rag.RED, Rag.AMBER) and not ret.commentary.strip():
-        problems.append("Explain a red or amber rating in the update for the SEG.")
-    return problems
-
-
-def _has_value(observation) -> bool:
-    if observation.status:
-        return observation.status in MilestoneStatus.values
-    if observation.numerator is not None or observation.denominator is not None:
-        return observation.numerator is not None and observation.denominator is not None
-    return observation.value is not None
-
-
-def submit_return(ret: Return, user, *, version: int) -> Return:
+def submit(item: Submission, user, *, version: int) -> Submission:
     with transaction.atomic():
-        current = _locked(ret)
-        _may_officer_write(current, user)
+        current = _locked(item)
+        _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
-        problems = missing_for_submission(current)
-        if problems:
-            raise WorkflowError(" ".join(problems))
+        if problems := current.missing_for_submission():
+            raise WorkflowError(" ".join(problems.values()), problems)
         current.state = ReturnState.SUBMITTED
         current.submitted_at = timezone.now()
         _record(current, user, "Submitted")
         # After commit, so nobody is told of a submission that was rolled back; robust, so a mail
         # server's failure is logged rather than turned into an error for the officer who submitted.
-        transaction.on_commit(
-            partial(notifications.email_if_agency_complete, current.period_id, current.agency_id), robust=True
-        )
+        if current.agency_id is not None:
+            transaction.on_commit(
+                partial(notifications.email_if_agency_complete, current.period_id, current.agency_id),
+                robust=True,
+            )
     return current
 
 
@@ -163,12 +160,12 @@ def coordinator_only(user, partnership_id: int) -> None:
         raise WorkflowError("Only a coordinator of this partnership can do this.")
 
 
-def approve_return(ret: Return, user) -> Return:
-    coordinator_only(user, ret.period.plan_year.partnership_id)
+def approve(item: Submission, user) -> Submission:
+    coordinator_only(user, item.partnership_id)
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(item)
         if current.state != ReturnState.SUBMITTED:
-            raise WorkflowError("Only a submitted return can be approved.")
+            raise WorkflowError(f"Only a submitted {current.noun} can be approved.")
         current.state = ReturnState.APPROVED
         current.returned_reason = ""
         current.reopened_reason = ""
@@ -176,37 +173,43 @@ def approve_return(ret: Return, user) -> Return:
     return current
 
 
-def send_back(ret: Return, user, reason: str) -> Return:
-    coordinator_only(user, ret.period.plan_year.partnership_id)
+def send_back(item: Submission, user, reason: str) -> Submission:
+    coordinator_only(user, item.partnership_id)
     reason = reason.strip()
     if not reason:
-        raise WorkflowError("Say why the return is being sent back, so the officer knows what to fix.")
+        raise WorkflowError(
+            f"Say why the {item.noun} is being sent back, so its owner knows what to fix.",
+            {"reason": f"Say why the {item.noun} is being sent back."},
+        )
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(item)
         if current.state != ReturnState.SUBMITTED:
-            raise WorkflowError("Only a submitted return can be sent back.")
+            raise WorkflowError(f"Only a submitted {current.noun} can be sent back.")
         if not (current.period.is_open or current.reopened_reason):
             raise WorkflowError(
-                "This period is closed, so the agency could not change the return: re-open it instead, "
-                "with a reason."
+                f"This period is closed, so its owner could not change the {current.noun}: re-open it "
+                "instead, with a reason."
             )
         current.state = ReturnState.RETURNED
         current.returned_reason = reason
         _record(current, user, f"Sent back: {reason}")
-        transaction.on_commit(partial(notifications.email_sent_back, current.pk), robust=True)
+        transaction.on_commit(partial(notifications.email_sent_back, type(current), current.pk), robust=True)
     return current
 
 
-def reopen_return(ret: Return, user, reason: str) -> Return:
-    """A coordinator lets one return be changed again, even in a closed period; the reason is kept."""
-    coordinator_only(user, ret.period.plan_year.partnership_id)
+def reopen(item: Submission, user, reason: str) -> Submission:
+    """A coordinator lets one item be changed again, even in a closed period; the reason is kept."""
+    coordinator_only(user, item.partnership_id)
     reason = reason.strip()
     if not reason:
-        raise WorkflowError("Say why the return is being re-opened: the reason is kept in its history.")
+        raise WorkflowError(
+            f"Say why the {item.noun} is being re-opened: the reason is kept in its history.",
+            {"reason": f"Say why the {item.noun} is being re-opened."},
+        )
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(item)
         if not current.is_received:
-            raise WorkflowError("Only a submitted or approved return can be re-opened.")
+            raise WorkflowError(f"Only a submitted or approved {current.noun} can be re-opened.")
         current.state = ReturnState.RETURNED
         current.returned_reason = reason
         current.reopened_reason = reason

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from csp import roles
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
-from returns.periods import create_missing_returns
+from returns.periods import create_missing_items
 from tests import factories
 
 
@@ -67,7 +67,7 @@ def build_plan(slug: str = "testshire", name: str = "Testshire"):
     )
     factories.MeasureFactory(indicator=other_indicator, supplier=theirs, name="Fires", code="SAFE-02-A")
     period = factories.PeriodFactory(plan_year=plan_year)
-    create_missing_returns(period)
+    create_missing_items(period)
     return SimpleNamespace(
         partnership=partnership,
         plan_year=plan_year,

@@ -9,7 +9,7 @@ from csp.models import Agency, Membership, Partnership, PartnershipRole, PlanYea
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
 from indicators.models import Indicator, Measure
 from returns.models import PeriodState, ReportingPeriod, Return
-from themes.models import Priority
+from themes.models import Deliverable, Priority
 
 PASSWORD = "a-long-test-password-1"
 
@@ -68,6 +68,15 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     def agencies(self, create, extracted, **kwargs):
         if create and extracted:
             self.responsible_agencies.add(*extracted)
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deliverable
+
+    priority = factory.SubFactory(PriorityFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Deliver action number {n}")
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from csp import roles
-from returns.models import Return
+from returns.models import DeliverableUpdate, Return
+from returns.periods import create_missing_items
 from tests import factories
 
 OWN_ROLES = ("anonymous", "officer", "other_officer", "coordinator", "viewer")
@@ -91,6 +92,19 @@ ROUTES = {
     "return": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
     "return_history": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
     "review": ("post", in_testshire(return_id=lambda w: w.ret.pk), {**COORDINATOR_ONLY, "coordinator": 302}),
+    "update": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
+    "update_history": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
+    "review_update": (
+        "post",
+        in_testshire(update_id=lambda w: w.update.pk),
+        {**COORDINATOR_ONLY, "coordinator": 302},
+    ),
+    "owners": (
+        "get",
+        in_testshire(plan_year_id=lambda w: w.plan_year.pk),
+        {**COORDINATOR_ONLY, "coordinator": 200},
+    ),
+    "period_up_to_date": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 302}),
     "periods": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
     "period_state": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 302}),
     "review_queue_current": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
@@ -136,6 +150,16 @@ def world(plan, other_plan, officer, other_agency_officer):
     Return.objects.filter(period=other_plan.period).update(
         commentary=OTHERTON_SECRET, escalation=OTHERTON_SECRET
     )
+    # An action for each agency, and one of Otherton's, each update carrying its owner's secret.
+    for each, agency, secret in (
+        (plan, plan.ours, OURS_SECRET),
+        (plan, plan.theirs, THEIRS_SECRET),
+        (other_plan, other_plan.ours, OTHERTON_SECRET),
+    ):
+        factories.DeliverableFactory(priority=each.priority, owner=agency, text=f"Action of {agency}")
+        create_missing_items(each.period)
+        DeliverableUpdate.objects.filter(agency=agency).update(progress=secret, next_steps=secret)
+    plan.update = DeliverableUpdate.objects.get(agency=plan.ours)
     ours, theirs = [plan.partnership], [other_plan.partnership]
     plan.coordinator = factories.make_user("coordinator", roles.COORDINATOR, partnerships=ours)
     plan.users = {
@@ -220,9 +244,11 @@ def test_nothing_a_coordinator_reaches_opens_for_another_partnerships_coordinato
     Otherton's records opens (pages that name none, such as the periods list, show Testshire's own)."""
     otherton = world.other
     Return.objects.filter(period=otherton.period).update(state="submitted")  # reviews, reports, downloads
+    DeliverableUpdate.objects.filter(period=otherton.period).update(state="submitted")
     client.force_login(world.users["their_coordinator"])
     reached = {url for url in crawl(client) if url.startswith("/p/otherton/")}
-    for kind in ("/returns/", "/history/", "/reports/", "/dashboard/", "/escalations/", "/plan/", "figures."):
+    kinds = ("/returns/", "/updates/", "/history/", "/reports/", "/dashboard/", "/escalations/", "/plan/")
+    for kind in (*kinds, "/owners/", "figures."):
         assert any(kind in url for url in reached), f"the crawl never reached a {kind} page"
 
     client.force_login(world.coordinator)
@@ -238,3 +264,4 @@ def test_nothing_a_coordinator_reaches_opens_for_another_partnerships_coordinato
                 opened.append((attempt, response.status_code))
     assert opened == []
     assert not Return.objects.filter(period=otherton.period, state="approved").exists()  # nothing written
+    assert not DeliverableUpdate.objects.filter(period=otherton.period, state="approved").exists()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from csp.admin import PartnershipScoped, ScopedAdmin
 from indicators.models import Indicator
 from themes import admin_workbook
-from themes.models import Deliverable, KeyTheme, Priority
+from themes.models import Deliverable, KeyTheme, Milestone, Priority
 from themes.plan_import import import_plan
 
 
@@ -33,10 +33,18 @@ class KeyThemeInline(ThemeChoiceInline):
 class DeliverableInline(ThemeChoiceInline):
     model = Deliverable
     extra = 0
-    fields = ("order", "reference", "text", "lead_agency", "delivers_theme")
+    fields = ("order", "reference", "text", "lead_agency", "owner", "due_date", "delivers_theme")
     ordering = ("order",)
-    autocomplete_fields = ("lead_agency",)
+    autocomplete_fields = ("lead_agency", "owner")
     theme_field = "delivers_theme"
+    show_change_link = True  # milestones are edited on the deliverable's own page
+
+
+class MilestoneInline(PartnershipScoped, admin.TabularInline):
+    model = Milestone
+    extra = 1
+    fields = ("order", "text", "due_date")
+    ordering = ("order",)
 
 
 class IndicatorInline(PartnershipScoped, admin.TabularInline):
@@ -69,13 +77,14 @@ class KeyThemeAdmin(ScopedAdmin):
 
 @admin.register(Deliverable)
 class DeliverableAdmin(ScopedAdmin):
-    list_display = ("__str__", "priority", "order", "lead_agency")
-    list_filter = ("priority__plan_year", "priority", "lead_agency")
+    list_display = ("__str__", "priority", "order", "lead_agency", "owner", "due_date")
+    list_filter = ("priority__plan_year", "priority", "lead_agency", "owner")
     search_fields = ("text",)
     ordering = ("priority", "order")
-    list_select_related = ("priority", "lead_agency")
-    autocomplete_fields = ("lead_agency",)
+    list_select_related = ("priority", "lead_agency", "owner")
+    autocomplete_fields = ("lead_agency", "owner")
     raw_id_fields = ("delivers_theme",)
+    inlines = [MilestoneInline]
 
 
 class PlanYearAdmin(ScopedAdmin):

@@ -85,6 +85,10 @@ class KeyTheme(models.Model):
 
 
 class Deliverable(models.Model):
+    """A key-deliverable bullet: an action of the plan. Its owner sends a quarterly update on it: the lead
+    agency where the plan names one, else whichever agency the coordinator assigns; with neither, the
+    coordinators write it."""
+
     partnership_path = "priority__plan_year__partnership"
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="deliverables")
@@ -112,6 +116,19 @@ class Deliverable(models.Model):
         related_name="deliverables",
         help_text="The partnership sub-priority the plan says this delivers, e.g. 'delivering priority 1'.",
     )
+    owner = models.ForeignKey(
+        "csp.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_deliverables",
+        help_text="Who sends its quarterly updates, where the plan names no lead agency (or another is "
+        "chosen). Blank: the lead agency; with no lead either, the coordinators. A quarter already open "
+        "follows a change when the coordinator brings it up to date.",
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="When it should be finished, if it has a date."
+    )
 
     class Meta:
         ordering = ["priority", "order"]
@@ -124,12 +141,50 @@ class Deliverable(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def label(self) -> str:
+        """How pages and emails name it, the plan printing no code: "ASB action 3"."""
+        return f"{self.priority.code} action {self.order}"
+
+    @property
+    def update_owner_id(self) -> int | None:
+        """The agency that sends its updates; None when the coordinators do."""
+        return self.owner_id or self.lead_agency_id
+
+    @property
+    def update_owner(self):
+        return self.owner or self.lead_agency
+
     def clean(self) -> None:
         if self.delivers_theme_id and self.delivers_theme.priority_id != self.priority_id:
             raise ValidationError({"delivers_theme": "The theme must belong to the same priority."})
-        if (
-            self.lead_agency_id
-            and self.priority_id
-            and self.lead_agency.partnership_id != self.priority.plan_year.partnership_id
-        ):
-            raise ValidationError({"lead_agency": "The lead agency must belong to this partnership."})
+        if not self.priority_id:
+            return  # a plan import checks a row whose priority could not be saved: the rest without it
+        partnership_id = self.priority.plan_year.partnership_id
+        for name in ("lead_agency", "owner"):
+            agency = getattr(self, name)
+            if agency is not None and agency.partnership_id != partnership_id:
+                label = self._meta.get_field(name).verbose_name
+                raise ValidationError({name: f"The {label} must belong to this partnership."})
+
+
+class Milestone(models.Model):
+    """A step on the way to a deliverable, with the date it is due."""
+
+    partnership_path = "deliverable__priority__plan_year__partnership"
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="milestones")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deliverable", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "order"], name="milestone_order_unique_in_deliverable"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

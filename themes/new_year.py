@@ -1,10 +1,11 @@
 """Starting a new plan year from the previous one: a full copy of the plan, ready to edit.
 
-Everything the plan says is copied (priorities, key themes with their nesting, deliverables, indicators,
-measures and their targets); agencies belong to the partnership, not the year, so the copies point at the
-same agencies. Codes stay the same, which is what lets rolling-year comparisons follow an indicator across
-years. Nothing of the previous year is changed, and no returns or figures are copied: they belong to their
-quarters. The new year's reporting periods are made by `returns.periods.start_plan_year`, which calls this.
+Everything the plan says is copied (priorities, key themes with their nesting, deliverables with their owners
+and milestones, indicators, measures and their targets); agencies belong to the partnership, not the year, so
+the copies point at the same agencies. Codes stay the same, which is what lets rolling-year comparisons follow
+an indicator across years. Nothing of the previous year is changed, and no returns or figures are copied: they
+belong to their quarters. The new year's reporting periods are made by `returns.periods.start_plan_year`,
+which calls this.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import IntegrityError, models, transaction
 
 from csp.models import PlanYear
 from indicators.models import Indicator, Measure
-from themes.models import Deliverable, KeyTheme, Priority
+from themes.models import Deliverable, KeyTheme, Milestone, Priority
 
 
 class NewYearError(Exception):
@@ -84,17 +85,16 @@ def _copy_plan(previous: PlanYear, new: PlanYear) -> None:
             **_fields(theme, priority_id=priorities[theme.priority_id].pk, parent_id=parent)
         )
 
-    Deliverable.objects.bulk_create(
-        Deliverable(
-            **_fields(
-                deliverable,
-                priority_id=priorities[deliverable.priority_id].pk,
-                delivers_theme_id=themes[deliverable.delivers_theme_id].pk
-                if deliverable.delivers_theme_id
-                else None,
-            )
+    deliverables: dict[int, Deliverable] = {}
+    for deliverable in Deliverable.objects.filter(priority__plan_year=previous).order_by("pk"):
+        theme = themes[deliverable.delivers_theme_id].pk if deliverable.delivers_theme_id else None
+        priority = priorities[deliverable.priority_id].pk
+        deliverables[deliverable.pk] = Deliverable.objects.create(
+            **_fields(deliverable, priority_id=priority, delivers_theme_id=theme)
         )
-        for deliverable in Deliverable.objects.filter(priority__plan_year=previous).order_by("pk")
+    Milestone.objects.bulk_create(
+        Milestone(**_fields(milestone, deliverable_id=deliverables[milestone.deliverable_id].pk))
+        for milestone in Milestone.objects.filter(deliverable__priority__plan_year=previous).order_by("pk")
     )
 
     indicators: dict[int, Indicator] = {}

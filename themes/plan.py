@@ -4,11 +4,12 @@ from django.db.models import Prefetch, QuerySet
 
 from csp.models import PlanYear
 from indicators.models import Indicator, Measure
-from themes.models import Deliverable, KeyTheme, Priority
+from themes.models import Deliverable, KeyTheme, Milestone, Priority
 
 
 def load_plan(plan_year: PlanYear) -> QuerySet[Priority]:
-    """Priorities with their themes (nested), deliverables, indicators, agencies and measures prefetched."""
+    """Priorities with their themes (nested), deliverables (with owners and milestones), indicators, agencies
+    and measures prefetched."""
     top_themes = KeyTheme.objects.filter(parent__isnull=True).prefetch_related(
         Prefetch("children", queryset=KeyTheme.objects.order_by("order"))
     )
@@ -22,7 +23,10 @@ def load_plan(plan_year: PlanYear) -> QuerySet[Priority]:
         .prefetch_related(
             Prefetch("themes", queryset=top_themes.order_by("order"), to_attr="top_themes"),
             Prefetch(
-                "deliverables", queryset=Deliverable.objects.select_related("lead_agency").order_by("order")
+                "deliverables",
+                queryset=Deliverable.objects.select_related("lead_agency", "owner")
+                .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order")))
+                .order_by("order"),
             ),
             Prefetch("indicators", queryset=indicators),
         )

@@ -14,7 +14,7 @@ from csp.models import PlanYear
 from csp.roles import member_view
 from indicators.quarters import Quarter
 from returns.figures import rate_quarter
-from returns.models import Return
+from returns.models import DeliverableUpdate, Return
 from returns.periods import latest_reported_quarter, with_latest_quarter
 from themes.models import Priority
 from themes.plan import load_plan
@@ -22,7 +22,8 @@ from themes.plan import load_plan
 
 def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Priority], Quarter | None]:
     """The plan as `load_plan`, with `latest_rating` set on every indicator for the latest quarter opened
-    for returns (None on each before any has opened), and that quarter."""
+    for returns (None on each before any has opened), `latest_update` on every deliverable (its latest
+    received update, or None), and that quarter."""
     priorities = list(load_plan(plan_year))
     indicators = [indicator for priority in priorities for indicator in priority.indicators.all()]
     quarter = latest_reported_quarter(plan_year)
@@ -42,6 +43,12 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
         ratings = rated.indicators
     for indicator in indicators:
         indicator.latest_rating = ratings.get(indicator.pk)
+    updates = {}
+    if quarter is not None:
+        updates = DeliverableUpdate.objects.latest_received(plan_year.pk, up_to=quarter)
+    for priority in priorities:
+        for deliverable in priority.deliverables.all():
+            deliverable.latest_update = updates.get(deliverable.pk)
     return priorities, quarter
 
 

@@ -1,9 +1,10 @@
-"""The coordinator's dashboard in numbers: where every return of a period stands, by agency and by
-indicator, and the reminders sent.
+"""The coordinator's dashboard in numbers: where every return and action update of a period stands, by
+owner and by priority, and the reminders sent.
 
 Every count is aggregated in the database, so the pages make the same number of queries however big the
-plan is. Filters (priority, agency, state) narrow the returns counted, and travel in the query string so
-each view is a link that can be shared, and works without JavaScript.
+plan is. Filters (priority, owner, state) narrow what is counted, and travel in the query string so each
+view is a link that can be shared, and works without JavaScript. The coordinators' own items (for
+indicators and actions with no owner) count under "CSP coordinator".
 """
 
 from dataclasses import dataclass, field
@@ -17,14 +18,30 @@ from django.db.models.functions import Coalesce
 
 from csp.models import Agency
 from indicators.models import Indicator
-from returns.models import ReminderKind, ReminderSent, ReportingPeriod, Return, ReturnState
-from themes.models import Priority
+from returns.models import (
+    COORDINATOR,
+    DeliverableUpdate,
+    ReminderKind,
+    ReminderSent,
+    ReportingPeriod,
+    Return,
+    ReturnState,
+)
+from themes.models import Deliverable, Priority
 
 STATES = list(ReturnState)
 
 
+PARENT = {Return: "indicator", DeliverableUpdate: "deliverable"}
+"""What each kind of item is on: the plan item its priority is reached through."""
+PLAN_ITEMS = {
+    "indicator": Indicator.objects.select_related("priority"),
+    "deliverable": Deliverable.objects.select_related("priority"),
+}
+
+
 class DashboardFilters(forms.Form):
-    """What narrows the returns counted. A value that is not valid for the period is ignored."""
+    """What narrows the items counted. A value that is not valid for the period is ignored."""
 
     priority = forms.ModelChoiceField(queryset=Priority.objects.none(), required=False, empty_label="All")
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, empty_label="All")
@@ -32,9 +49,13 @@ class DashboardFilters(forms.Form):
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.none(), required=False, widget=forms.HiddenInput
     )
+    deliverable = forms.ModelChoiceField(
+        queryset=Deliverable.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    coordinators = forms.BooleanField(required=False, widget=forms.HiddenInput)
     late = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    NAMES = ("priority", "agency", "state", "indicator", "late")
+    NAMES = ("priority", "agency", "state", "indicator", "deliverable", "coordinators", "late")
 
     def __init__(self, data, period: ReportingPeriod):
         super().__init__({k: v for k, v in data.items() if k in self.NAMES and v})
@@ -42,6 +63,7 @@ class DashboardFilters(forms.Form):
         self.fields["priority"].queryset = Priority.objects.filter(plan_year=plan_year).order_by("order")
         self.fields["agency"].queryset = Agency.objects.filter(partnership_id=plan_year.partnership_id)
         self.fields["indicator"].queryset = Indicator.objects.filter(priority__plan_year=plan_year)
+        self.fields["deliverable"].queryset = Deliverable.objects.filter(priority__plan_year=plan_year)
         self.is_valid()
 
     @property
@@ -53,19 +75,23 @@ class DashboardFilters(forms.Form):
         state = self.chosen.get("state")
         return ReturnState(state).label if state else ""
 
-    def apply(self, returns: QuerySet, *, past_deadline: bool) -> QuerySet:
-        chosen = self.chosen
+    def apply(self, items: QuerySet, *, past_deadline: bool) -> QuerySet:
+        """`items` (returns or updates) as the filters narrow them."""
+        chosen, parent = self.chosen, PARENT[items.model]
         if "priority" in chosen:
-            returns = returns.filter(indicator__priority=chosen["priority"])
+            items = items.filter(**{f"{parent}__priority": chosen["priority"]})
         if "agency" in chosen:
-            returns = returns.filter(agency=chosen["agency"])
-        if "indicator" in chosen:
-            returns = returns.filter(indicator=chosen["indicator"])
+            items = items.filter(agency=chosen["agency"])
+        if chosen.get("coordinators"):
+            items = items.filter(agency__isnull=True)
+        for kind in ("indicator", "deliverable"):
+            if kind in chosen:
+                items = items.filter(**{kind: chosen[kind]}) if kind == parent else items.none()
         if "state" in chosen:
-            returns = returns.filter(state=chosen["state"])
+            items = items.filter(state=chosen["state"])
         if chosen.get("late"):
-            returns = returns.outstanding() if past_deadline else returns.none()
-        return returns
+            items = items.outstanding() if past_deadline else items.none()
+        return items
 
     def query(self, **changes) -> str:
         """The query string for these filters with some changed (None removes one)."""
@@ -92,6 +118,7 @@ class Row:
     last_activity: datetime | None = None
     last_reminded: datetime | None = None
     group: str = ""
+    position: tuple = ()
 
 
 def _state_counts() -> dict:
@@ -105,18 +132,30 @@ def _state_counts() -> dict:
 
 def _row(values: dict, filters: DashboardFilters, base_url: str, key: str, *, past_deadline: bool) -> Row:
     row = Row(id=values[f"{key}_id"], name="")
+    # The coordinators' own items have no agency: their links filter on that instead.
+    which = {key: row.id} if row.id is not None else {"coordinators": True}
     for state in STATES:
         n = values[f"n_{state.value}"]
-        row.counts.append(
-            (state.value, state.label, n, base_url + filters.query(**{key: row.id, "state": state}))
-        )
+        row.counts.append((state.value, state.label, n, base_url + filters.query(**which, state=state)))
     row.total = values["n_total"]
-    row.total_url = base_url + filters.query(**{key: row.id})
+    row.total_url = base_url + filters.query(**which)
     row.outstanding = sum(values[f"n_{state}"] for state in ReturnState.outstanding())
     row.late = row.outstanding if past_deadline else 0
-    row.late_url = base_url + filters.query(**{key: row.id, "state": None, "late": True})
+    row.late_url = base_url + filters.query(**which, state=None, late=True)
     row.last_activity = values["last_activity"]
     return row
+
+
+def _merged(*values: dict) -> dict:
+    """One agency's counts from returns and from updates, added together."""
+    merged = dict(values[0])
+    for more in values[1:]:
+        for name, value in more.items():
+            if name.startswith("n_"):
+                merged[name] = merged.get(name, 0) + value
+            elif name == "last_activity":
+                merged[name] = max((v for v in (merged.get(name), value) if v), default=None)
+    return merged
 
 
 def totals(rows: list[Row], filters: DashboardFilters, base_url: str) -> Row:
@@ -134,47 +173,52 @@ def totals(rows: list[Row], filters: DashboardFilters, base_url: str) -> Row:
 
 
 def agency_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[Row]:
-    """One row per agency owing returns in the period (as filtered), with when it was last reminded."""
+    """One row per owner of returns or updates in the period (as filtered), with when it was last
+    reminded; the coordinators' own items last."""
     past_deadline = period.is_past_deadline(today)
     base_url = period.link("dashboard_returns")
-    values = (
-        filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
-        .values("agency_id", "agency__name")
-        .annotate(**_state_counts())
-        .order_by("agency__name")
-    )
+    by_agency: dict[int | None, list[dict]] = {}
+    for model in PARENT:
+        values = (
+            filters.apply(model.objects.filter(period=period), past_deadline=past_deadline)
+            .values("agency_id", "agency__name")
+            .annotate(**_state_counts())
+            .order_by()
+        )
+        for value in values:
+            by_agency.setdefault(value["agency_id"], []).append(value)
     reminded = last_reminded_by_agency(period)
     rows = []
-    for value in values:
-        row = _row(value, filters, base_url, "agency", past_deadline=past_deadline)
-        row.name = value["agency__name"]
+    for values in by_agency.values():
+        row = _row(_merged(*values), filters, base_url, "agency", past_deadline=past_deadline)
+        row.name = values[0]["agency__name"] or COORDINATOR
         row.last_reminded = reminded.get(row.id)
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda row: (row.id is None, row.name))
 
 
-def indicator_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[tuple[str, list]]:
-    """Rows per indicator, grouped under their priority's heading, in the plan's order."""
+def plan_rows(period: ReportingPeriod, filters: DashboardFilters, today: date) -> list[tuple[str, list]]:
+    """Rows per indicator and per deliverable, grouped under their priority's heading, in the plan's order
+    (a priority's indicators, then its deliverables)."""
     past_deadline = period.is_past_deadline(today)
     base_url = period.link("dashboard_returns")
-    values = (
-        filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
-        .values(
-            "indicator_id",
-            "indicator__code",
-            "indicator__text",
-            "indicator__priority__order",
-            "indicator__priority__title",
-        )
-        .annotate(**_state_counts())
-        .order_by("indicator__priority__order", "indicator__order", "indicator__code")
-    )
     rows = []
-    for value in values:
-        row = _row(value, filters, base_url, "indicator", past_deadline=past_deadline)
-        row.name = f"{value['indicator__code']}: {value['indicator__text']}"
-        row.group = value["indicator__priority__title"]
-        rows.append(row)
+    for model, parent in PARENT.items():
+        values = (
+            filters.apply(model.objects.filter(period=period), past_deadline=past_deadline)
+            .values(f"{parent}_id")
+            .annotate(**_state_counts())
+            .order_by()
+        )
+        counted = [_row(value, filters, base_url, parent, past_deadline=past_deadline) for value in values]
+        items = PLAN_ITEMS[parent].filter(pk__in=[row.id for row in counted]).in_bulk()
+        for row in counted:
+            item = items[row.id]
+            row.name = f"{item.code}: {item.text}" if parent == "indicator" else f"{item.label}: {item.text}"
+            row.group = item.priority.title
+            row.position = (item.priority.order, parent != "indicator", item.order)
+            rows.append(row)
+    rows.sort(key=lambda row: row.position)
     return [(title, list(items)) for title, items in groupby(rows, key=lambda r: r.group)]
 
 

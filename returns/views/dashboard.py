@@ -14,11 +14,11 @@ from returns import notifications
 from returns.dashboard.queries import (
     DashboardFilters,
     agency_rows,
-    indicator_rows,
+    plan_rows,
     scheduled_reminders,
     totals,
 )
-from returns.models import PeriodState, ReportingPeriod, Return, ReturnState
+from returns.models import DeliverableUpdate, PeriodState, ReportingPeriod, Return, ReturnState
 from returns.periods import period_or_current
 from returns.reminders import ReminderError, remind_agency
 from returns.summary import SummaryForm, escalated_items, escalation_text, post_summary
@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest, partnership, period_id: int | None = None) -
 def dashboard_indicators(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
     period = period_or_current(partnership, period_id)
     context = _page_context(request, period, "dashboard_indicators")
-    groups = indicator_rows(period, context["filters"], context["today"])
+    groups = plan_rows(period, context["filters"], context["today"])
     rows = [row for _, rows in groups for row in rows]
     context.update(groups=groups, totals=totals(rows, context["filters"], context["base_url"]))
     return render_page(request, "returns/dashboard_indicators.html", "results", context)
@@ -79,13 +79,18 @@ def dashboard_indicators(request: HttpRequest, partnership, period_id: int) -> H
 def dashboard_returns(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
     period = period_or_current(partnership, period_id)
     context = _page_context(request, period, "dashboard_returns")
+    filters, past_deadline = context["filters"], context["past_deadline"]
     returns = (
-        context["filters"]
-        .apply(Return.objects.filter(period=period), past_deadline=context["past_deadline"])
+        filters.apply(Return.objects.filter(period=period), past_deadline=past_deadline)
         .select_related("indicator__priority", "agency")
         .order_by("indicator__priority__order", "indicator__order", "agency__name")
     )
-    context.update(returns=returns, outstanding_states=ReturnState.outstanding())
+    updates = (
+        filters.apply(DeliverableUpdate.objects.filter(period=period), past_deadline=past_deadline)
+        .select_related("deliverable__priority", "agency")
+        .order_by("deliverable__priority__order", "deliverable__order")
+    )
+    context.update(returns=returns, updates=updates, outstanding_states=ReturnState.outstanding())
     return render_page(request, "returns/dashboard_returns.html", "results", context)
 
 

@@ -1,8 +1,8 @@
 """What partner officers use: their returns for the period, one return, its history."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,18 +20,19 @@ from indicators.kinds import Rag
 from indicators.models import Measure
 from returns.figures import figures_for
 from returns.forms import ReturnForm, initial_for
-from returns.history import return_history
-from returns.models import Figure, ReportingPeriod, Return, ReturnState
+from returns.history import history_of
+from returns.models import DeliverableUpdate, Figure, ReportingPeriod, Return, ReturnState, Submission
 from returns.periods import current_periods
-from returns.workflow import StaleReturn, WorkflowError, save_draft, submit_return, supplied_measures
+from returns.workflow import StaleReturn, WorkflowError, save_draft, submit
 
 
 @dataclass
 class PartnershipReturns:
-    """One partnership's part of an officer's list: its period, and the officer's returns in it."""
+    """One partnership's part of an officer's list: its period, and the officer's returns and updates."""
 
     period: ReportingPeriod
     returns: list[Return]
+    updates: list[DeliverableUpdate]
     today: date
 
     @property
@@ -39,17 +40,29 @@ class PartnershipReturns:
         return self.period.plan_year.partnership
 
     @property
+    def items(self) -> list[Submission]:
+        return [*self.returns, *self.updates]
+
+    @property
     def groups(self) -> list[tuple]:
-        """The returns under their priorities, in the plan's order."""
-        return [(p, list(items)) for p, items in groupby(self.returns, key=lambda r: r.indicator.priority)]
+        """(priority, its returns, its updates), in the plan's order."""
+        priorities, returns, updates = {}, defaultdict(list), defaultdict(list)
+        for ret in self.returns:
+            priorities.setdefault(ret.indicator.priority_id, ret.indicator.priority)
+            returns[ret.indicator.priority_id].append(ret)
+        for update in self.updates:
+            priorities.setdefault(update.deliverable.priority_id, update.deliverable.priority)
+            updates[update.deliverable.priority_id].append(update)
+        ordered = sorted(priorities.values(), key=lambda priority: priority.order)
+        return [(p, returns[p.pk], updates[p.pk]) for p in ordered]
 
     @property
     def done(self) -> int:
-        return sum(r.is_received for r in self.returns)
+        return sum(item.is_received for item in self.items)
 
     @property
-    def sent_back(self) -> list[Return]:
-        return [r for r in self.returns if r.state == ReturnState.RETURNED]
+    def sent_back(self) -> list[Submission]:
+        return [item for item in self.items if item.state == ReturnState.RETURNED]
 
     @property
     def is_late(self) -> bool:
@@ -58,9 +71,8 @@ class PartnershipReturns:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """An officer's returns across every partnership their agencies serve, each partnership with its own
-    quarter and deadline; `?period=` shows one earlier period instead."""
-    mine = Return.objects.filter(agency__memberships__user=request.user)
+    """An officer's returns and action updates across every partnership their agencies serve, each
+    partnership with its own quarter and deadline; `?period=` shows one earlier period instead."""
     period_id = request.GET.get("period", "")
     if period_id.isdigit():
         periods = {
@@ -71,32 +83,39 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         }
     else:
-        serving = set(mine.values_list("agency__partnership_id", flat=True).distinct())
+        serving = roles.officer_partnership_ids(request.user)
         if not serving:
             return redirect("start")
         periods = current_periods(serving)
-    returns = (
-        mine.filter(period__in=periods.values())
-        .select_related("indicator__priority", "agency")
-        .order_by("indicator__priority__order", "indicator__order", "agency__name")
-    )
     by_id = {period.pk: period for period in periods.values()}
-    by_period: dict[int, list[Return]] = {pk: [] for pk in by_id}
-    for ret in returns:
-        ret.period = by_id[ret.period_id]  # already read, with its partnership, for the links
-        by_period[ret.period_id].append(ret)
+    found: dict[int, dict[type, list]] = {pk: {Return: [], DeliverableUpdate: []} for pk in by_id}
+    for model, parent in ((Return, "indicator"), (DeliverableUpdate, "deliverable")):
+        mine = model.objects.filter(agency__memberships__user=request.user, period__in=by_id)
+        for item in mine.select_related(f"{parent}__priority", "agency").order_by(
+            f"{parent}__priority__order", f"{parent}__order", "agency__name"
+        ):
+            item.period = by_id[item.period_id]  # already read, with its partnership, for the links
+            found[item.period_id][model].append(item)
     today = timezone.localdate()
     sections = sorted(
-        (PartnershipReturns(period, by_period[period.pk], today) for period in periods.values()),
+        (
+            PartnershipReturns(period, found[period.pk][Return], found[period.pk][DeliverableUpdate], today)
+            for period in periods.values()
+        ),
         key=lambda section: section.partnership.name,
     )
     return render(request, "returns/home.html", {"sections": sections})
 
 
+def scoped(request: HttpRequest, partnership, model: type[Submission], pk: int) -> Submission:
+    """The partnership's return or update the user may see, or a 404: nothing else opens."""
+    items = model.objects.for_user(request.user).filter(period__plan_year__partnership=partnership)
+    parent = "indicator__priority" if model is Return else "deliverable__priority"
+    return get_object_or_404(items.select_related("period__plan_year__partnership", parent, "agency"), pk=pk)
+
+
 def _scoped_return(request: HttpRequest, partnership, return_id: int) -> Return:
-    returns = Return.objects.for_user(request.user).filter(period__plan_year__partnership=partnership)
-    related = ("period__plan_year__partnership", "indicator__priority", "agency")
-    return get_object_or_404(returns.select_related(*related), pk=return_id)
+    return scoped(request, partnership, Return, return_id)
 
 
 def _previous(ret: Return) -> tuple[Return | None, list[Figure]]:
@@ -137,7 +156,7 @@ class ReturnPage:
 
     @classmethod
     def of(cls, ret: Return) -> "ReturnPage":
-        measures = list(supplied_measures(ret).select_related("supplier"))
+        measures = list(ret.supplied_measures().select_related("supplier"))
         for measure in measures:
             measure.hint = measure_hint(measure)
         rating_applies = not any(m.target_decides_rating for m in measures)
@@ -177,7 +196,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     try:
         ret = save_draft(ret, request.user, form.content(), version=form.cleaned_data["version"])
         if request.POST.get("action") == "submit":
-            ret = submit_return(ret, request.user, version=ret.version)
+            ret = submit(ret, request.user, version=ret.version)
             messages.success(request, f"{ret.indicator.code} submitted to the CSP coordinator.")
             return redirect_to(request, reverse("home"))
     except StaleReturn as stale:
@@ -240,4 +259,4 @@ def return_page(request: HttpRequest, partnership, return_id: int) -> HttpRespon
 @member_view
 def history(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
     ret = _scoped_return(request, partnership, return_id)
-    return render(request, "returns/history.html", {"ret": ret, "changes": return_history(ret)})
+    return render(request, "returns/history.html", {"item": ret, "changes": history_of(ret)})

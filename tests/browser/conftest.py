@@ -29,8 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from csp import roles
 from csp.models import Membership
 from indicators.kinds import Aggregation, Polarity, Unit
-from returns.models import Return, ReturnState
-from returns.periods import create_missing_returns
+from returns.models import DeliverableUpdate, Return, ReturnState
+from returns.periods import create_missing_items
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,6 +42,10 @@ FAILING_IMPACTS = ("serious", "critical")
 COMMENTARY = "Patrols in the town centre doubled in August and incidents fell by a third."
 SENT_BACK_REASON = "Please say how many people answered the satisfaction survey."
 RESUBMITTED = " The survey had 212 answers."
+ACTION = "Review CCTV coverage of the town centre"
+PROGRESS = "Camera survey done; six blind spots found near the bus station."
+ACTION_SENT_BACK = "Say when the new cameras will be installed."
+RECOVERY = "Two mobile cameras on loan from the council until the new ones are installed in March."
 
 Audit = Callable[[object, str], None]
 
@@ -111,9 +115,9 @@ def new_context(browser, live_server):
 
 
 def build_round_plan(slug: str, name: str, code: str, officer=None):
-    """One agency's return with two measures and no target, so the agency rates it; an officer (the one
-    given, who may serve other partnerships too); a coordinator with an authenticator app, as
-    coordinators have in production."""
+    """One agency's return with two measures and no target, so the agency rates it, and an action it owns;
+    an officer (the one given, who may serve other partnerships too); a coordinator with an authenticator
+    app, as coordinators have in production."""
     partnership = factories.PartnershipFactory(slug=slug, name=f"{name} Community Safety Partnership")
     plan_year = factories.PlanYearFactory(partnership=partnership)
     priority = factories.PriorityFactory(plan_year=plan_year, code=code.split("-")[0], title="Safer streets")
@@ -136,8 +140,9 @@ def build_round_plan(slug: str, name: str, code: str, officer=None):
         polarity=Polarity.HIGHER_IS_BETTER,
         aggregation=Aggregation.STOCK,
     )
+    deliverable = factories.DeliverableFactory(priority=priority, order=1, text=ACTION, owner=agency)
     period = factories.PeriodFactory(plan_year=plan_year)
-    create_missing_returns(period)
+    create_missing_items(period)
     if officer is None:
         officer = factories.officer_of(agency, username="officer-tp")
     else:
@@ -151,6 +156,8 @@ def build_round_plan(slug: str, name: str, code: str, officer=None):
         satisfaction=satisfaction,
         period=period,
         ret=Return.objects.get(period=period, agency=agency),
+        deliverable=deliverable,
+        update=DeliverableUpdate.objects.get(period=period, deliverable=deliverable),
         officer=officer,
         coordinator=coordinator,
         device=TOTPDevice.objects.create(user=coordinator, name="Authenticator app", confirmed=True),
@@ -310,8 +317,9 @@ def walk_round(new_context, round_plan, tmp_path):
     """The quarter's round, as the people who do it click through it; returns the PDF's text.
 
     An officer signs in, opens the return, types a bad value and sees the message beside the field, fixes
-    it, saves a draft and submits; the coordinator sends it back with a reason; the officer sees the
-    reason, fixes and resubmits; the coordinator approves, opens the report and downloads its PDF.
+    it, saves a draft and submits; then updates the agency's action (at risk, with why and when it will
+    be back on track). The coordinator sends both back with reasons; the officer sees the reasons, fixes
+    and resubmits both; the coordinator approves them, opens the report and downloads its PDF.
     `audit(page, name)` is called on every page the round shows.
     """
     from playwright.sync_api import expect
@@ -333,12 +341,22 @@ def walk_round(new_context, round_plan, tmp_path):
         incidents = officer.locator(f"#{field_id(plan.incidents)}")
         incidents_error = officer.locator(f"#{field_id(plan.incidents)}_error")
 
-        def submit_return() -> None:
+        def submit() -> None:
             if javascript:
                 officer.once("dialog", lambda dialog: dialog.accept())
             officer.get_by_role("button", name="Submit return").click()
             expect(officer).to_have_url(re.compile(rf"{reverse('home')}$"))
             expect(officer.get_by_role("alert")).to_contain_text(f"{code} submitted to the CSP coordinator.")
+
+        def submit_update(*, done: bool = False) -> None:
+            if javascript:
+                officer.once("dialog", lambda dialog: dialog.accept())
+            officer.get_by_role("button", name="Submit update").click()
+            if done:
+                expect(officer).to_have_url(re.compile(rf"{reverse('home')}$"))
+                expect(officer.get_by_role("alert")).to_contain_text(
+                    f"{plan.deliverable.label} submitted to the CSP coordinator."
+                )
 
         # The officer signs in and opens the return.
         sign_in(officer, plan.officer.username, audit)
@@ -389,9 +407,31 @@ def walk_round(new_context, round_plan, tmp_path):
         assert (saved.state, saved.commentary) == (ReturnState.DRAFT, COMMENTARY)
         expect(incidents).to_have_value("12")
 
-        submit_return()
+        submit()
         check(officer, "the officer's returns, submitted")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
+
+        # The officer updates the agency's action: at risk, so the form asks why and what is being done.
+        label = plan.deliverable.label
+        officer.get_by_role("link", name=re.compile(f"^{label}")).click()
+        expect(officer.get_by_role("heading", level=1)).to_have_text(f"{label} update")
+        check(officer, "the action update form")
+        officer.get_by_role("radio", name="At risk").check()
+        officer.get_by_role("textbox", name="What was done this quarter").fill(PROGRESS)
+        officer.get_by_role("textbox", name="What happens next").fill("Order the cameras.")
+        submit_update()
+        expect(officer.locator(".govuk-error-summary")).to_contain_text("Say why the action is at risk")
+        check(officer, "the action update form with errors")
+        officer.get_by_role("textbox", name="Why it is at risk or off track").fill(
+            "The camera budget is late."
+        )
+        officer.get_by_role("textbox", name="What is being done to bring it back on track").fill("Bid made.")
+        back_by = officer.get_by_role("group", name="Date expected back on track")
+        back_by.get_by_label("Day").fill("31")
+        back_by.get_by_label("Month").fill("3")
+        back_by.get_by_label("Year").fill("2027")
+        submit_update(done=True)
+        assert DeliverableUpdate.objects.get(pk=plan.update.pk).state == ReturnState.SUBMITTED
 
         # The coordinator signs in (password, then the authenticator code) and sends the return back.
         sign_in(coordinator, plan.coordinator.username, audit)
@@ -399,7 +439,7 @@ def walk_round(new_context, round_plan, tmp_path):
         check(coordinator, "two-factor code")
         coordinator.get_by_label("Code from your authenticator app").fill(current_code(plan.device))
         coordinator.get_by_role("button", name="Continue").click()
-        expect(coordinator.get_by_role("heading", level=1)).to_have_text("Returns to review")
+        expect(coordinator.get_by_role("heading", level=1)).to_have_text("To review")
         check(coordinator, "the review queue")
         coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_role("heading", name="Review")).to_be_visible()
@@ -408,6 +448,12 @@ def walk_round(new_context, round_plan, tmp_path):
         coordinator.get_by_role("button", name="Send back").click()
         expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} sent back to {plan.agency.name}.")
         check(coordinator, "the review queue, sent back")
+        coordinator.get_by_role("link", name=label).click()
+        expect(coordinator.get_by_text(PROGRESS)).to_be_visible()
+        check(coordinator, "an action update under review")
+        coordinator.get_by_label("Reason for sending back").fill(ACTION_SENT_BACK)
+        coordinator.get_by_role("button", name="Send back").click()
+        expect(coordinator.get_by_role("alert")).to_contain_text(f"{label} sent back to {plan.agency.name}.")
 
         # The officer sees why, fixes the return and submits it again.
         officer.goto(reverse("home"))
@@ -425,20 +471,35 @@ def walk_round(new_context, round_plan, tmp_path):
             # the field races that validation, which test_round.py's race test covers on its own.
             with officer.expect_response(is_validation("commentary")):
                 officer.get_by_role("button", name="Submit return").focus()
-        submit_return()
+        submit()
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.SUBMITTED
+        officer.get_by_role("region", name="Sent back to you").get_by_role("link", name=label).click()
+        expect(officer.get_by_role("region", name="Sent back by the coordinator")).to_contain_text(
+            ACTION_SENT_BACK
+        )
+        check(officer, "the action update, sent back")
+        officer.get_by_role("textbox", name="What is being done to bring it back on track").fill(RECOVERY)
+        submit_update(done=True)
 
-        # The coordinator approves it, opens the quarter's report and downloads the PDF.
+        # The coordinator approves both, opens the quarter's report and downloads the PDF.
         coordinator.goto(reverse("review_queue_current", args=[plan.partnership.slug]))
         coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_text(COMMENTARY + RESUBMITTED)).to_be_visible()
         coordinator.get_by_role("button", name="Approve").click()
         expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} from {plan.agency.name} approved.")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.APPROVED
+        coordinator.get_by_role("link", name=label).click()
+        expect(coordinator.get_by_text(RECOVERY)).to_be_visible()
+        coordinator.get_by_role("button", name="Approve").click()
+        expect(coordinator.get_by_role("alert")).to_contain_text(f"{label} from {plan.agency.name} approved.")
+        assert DeliverableUpdate.objects.get(pk=plan.update.pk).state == ReturnState.APPROVED
         coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
         check(coordinator, "the quarterly reports")
         coordinator.get_by_role("link", name=plan.period.quarter.label_in_words).click()
         expect(coordinator.get_by_role("link", name="Download the report as a PDF")).to_be_visible()
+        actions_table = coordinator.get_by_role("table", name=re.compile("^Key deliverables"))
+        expect(actions_table.get_by_role("row", name=re.compile(ACTION))).to_contain_text("At risk")
+        expect(actions_table).to_contain_text(RECOVERY)
         check(coordinator, "the quarterly report")
         with coordinator.expect_download(timeout=60_000) as download_info:
             coordinator.get_by_role("link", name="Download the report as a PDF").click()

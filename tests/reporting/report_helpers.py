@@ -33,17 +33,18 @@ def add_figure(measure, year: int, number: int, value=None, *, ret=None, **field
     )
 
 
-def pdf_text(content: bytes) -> str:
-    """The PDF's text as pdftotext reads it, with runs of whitespace made single spaces."""
+def pdf_text(content: bytes, *, layout: bool = False) -> str:
+    """The PDF's text as pdftotext reads it, with runs of whitespace made single spaces; or with `layout`,
+    line by line as laid out on the page (a table's row on one line, its cells apart)."""
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is needed to read PDFs back: install poppler-utils")
     text = subprocess.run(  # noqa: S603
-        ["pdftotext", "-enc", "UTF-8", "-", "-"],  # noqa: S607
+        ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), "-", "-"],  # noqa: S607
         input=content,
         capture_output=True,
         check=True,
     ).stdout.decode()
-    return " ".join(text.split())
+    return text if layout else " ".join(text.split())
 
 
 def enlarge_plan(plan_year, times: int) -> None:
@@ -106,15 +107,13 @@ def enlarge_plan(plan_year, times: int) -> None:
 
 
 def medway_period(plan_year, *, number: int = 2, deadline=date(2026, 10, 28)):
-    """A Medway period with a not-started return for every agency the plan names for each indicator."""
-    from indicators.models import Indicator
+    """An open Medway period with what opening it owes: a not-started return from every agency the plan
+    names for each indicator, and an update on every action."""
     from returns.models import ReportingPeriod
+    from returns.periods import create_missing_items
 
     period = ReportingPeriod.objects.create(
         plan_year=plan_year, number=number, deadline=deadline, state="open"
     )
-    pairs = Indicator.responsible_agencies.through.objects.filter(indicator__priority__plan_year=plan_year)
-    Return.objects.bulk_create(
-        Return(period=period, indicator_id=pair.indicator_id, agency_id=pair.agency_id) for pair in pairs
-    )
+    create_missing_items(period)
     return period

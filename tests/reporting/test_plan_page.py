@@ -4,9 +4,10 @@ from django.urls import reverse
 from csp import roles
 from csp.models import Agency
 from indicators.models import Indicator
+from returns.models import DeliverableUpdate
 from tests import factories
 from tests.reporting.report_helpers import enlarge_plan, medway_period
-from themes.models import Priority
+from themes.models import Deliverable, Priority
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_plan_page_query_count_does_not_depend_on_plan_size(client, count_querie
     enlarge_plan(medway_plan, 3)
     three_times = count_queries(url)
 
-    assert three_times == medway_size <= 18  # with the partnership, the roles and memberships asked
+    assert three_times == medway_size <= 20  # with the partnership, roles, memberships, milestones, updates
 
 
 def test_with_no_plan_loaded_the_page_says_so(db, client):
@@ -82,3 +83,36 @@ def test_with_no_plan_loaded_the_page_says_so(db, client):
 
     assert response.status_code == 200
     assert "No plan loaded yet" in response.content.decode()
+
+
+def test_each_deliverable_shows_its_owner_and_its_latest_received_status(client, reader, medway_plan):
+    period = medway_period(medway_plan)  # Q2 open, with an update owed on every action
+    cctv = Deliverable.objects.get(priority__plan_year=medway_plan, text__startswith="Review of CCTV")
+    tipping = Deliverable.objects.get(
+        priority__plan_year=medway_plan, text__startswith="New approach to tackle"
+    )
+    Deliverable.objects.filter(pk=cctv.pk).update(
+        owner=Agency.objects.get(partnership=medway_plan.partnership, name="Medway Council")
+    )
+    DeliverableUpdate.objects.filter(period=period, deliverable=cctv).update(
+        state="approved", status="at_risk"
+    )
+    DeliverableUpdate.objects.filter(period=period, deliverable=tipping).update(
+        state="draft", status="off_track"
+    )
+    client.force_login(reader)
+
+    page = client.get(reverse("plan_year", args=["medway", medway_plan.pk])).content.decode()
+
+    def item(deliverable) -> str:
+        start = page.index(f'id="action-asb-{deliverable.order}"')
+        return page[start : page.index("</li>", start)]
+
+    assert (
+        "Owner: Medway Council" in item(cctv)
+        and "Status at Q2 2026-27:" in item(cctv)
+        and "At risk" in item(cctv)
+    )
+    assert "No update received yet." in item(tipping) and "Off track" not in item(
+        tipping
+    )  # a draft is not news

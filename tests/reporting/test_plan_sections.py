@@ -37,7 +37,7 @@ def test_the_plan_page_prints_each_reference_beside_its_item(client, plan):
     assert ">2 Safer streets</h2>" in page
     assert "<li>2.1 Safer nights" in page
     assert "<li>2.1a Taxi marshals</li>" in page
-    assert "<li>2.2 A patrol plan" in page
+    assert '-1">2.2 A patrol plan' in page
     assert f"2.4 {plan.indicator.text}" in page
 
 
@@ -53,11 +53,11 @@ def test_the_report_prints_each_reference_beside_its_item(plan):
         "2.1",
         "2.1a",
     )
-    assert section.deliverables[0].reference == "2.2"
+    assert section.actions[0].reference == "2.2"
     assert [row.reference for row in section.indicators] == ["2.4", ""]
     assert "Priority 2</span>" in html
     assert "<li>2.1 Safer nights" in html and "<li>2.1a Taxi marshals</li>" in html
-    assert "<li>2.2 A patrol plan" in html
+    assert "2.2 A patrol plan" in html
     assert f"SAFE-01: 2.4 {plan.indicator.text}" in html
 
 

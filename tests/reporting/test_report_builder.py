@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.formatting import NO_DATA
 from indicators.kinds import Rag, TargetKind
-from reporting.builder import NO_DATA, NOT_RECEIVED, build_quarterly_report
+from reporting.builder import build_quarterly_report
+from reporting.measure_rows import NOT_RECEIVED
 from returns.models import Figure, Return, ReturnState
 from tests import factories
 from tests.reporting.report_helpers import (
@@ -33,7 +35,7 @@ def test_a_period_with_no_returns_is_all_outstanding_and_draft(plan):
 
     assert report.returns_expected == 2
     assert report.returns_received == report.returns_approved == 0
-    assert [o.indicator_code for o in report.outstanding] == ["SAFE-01", "SAFE-02"]
+    assert [o.title for o in report.outstanding] == ["SAFE-01", "SAFE-02"]
     assert {o.state_label for o in report.outstanding} == {"Not started"}
     assert report.is_draft
     assert measure_row(report, "SAFE-01-A").this_quarter == NOT_RECEIVED
@@ -211,9 +213,9 @@ def measure_queries(django_assert_num_queries):
     return run
 
 
-BUILDER_QUERIES = 10
-"""The period; the plan (priorities, themes, sub-themes, deliverables, indicators, their agencies, their
-measures); the returns; the figures."""
+BUILDER_QUERIES = 13
+"""The period; the plan (priorities, themes, sub-themes, deliverables, their milestones, indicators, their
+agencies, their measures); the returns; the figures; the quarter's action updates and the latest before."""
 
 
 def test_the_builder_makes_a_fixed_number_of_queries(medway_plan, measure_queries):

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from reporting.builder import TrendPoint
 from reporting.charts import NO_FIGURES, trend_chart
+from reporting.measure_rows import TrendPoint
 
 
 def points(*values):

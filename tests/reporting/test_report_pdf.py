@@ -112,4 +112,4 @@ def test_draft_appears_only_while_a_return_is_not_approved(plan, scenario, draft
     if scenario == "some late":
         assert "SAFE-02 Testshire Fire Draft Late" in text
     if scenario == "all approved":
-        assert "Every return has been received." in text
+        assert "Every return and action update has been received." in text

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from returns.models import ReminderSent, ReportingPeriod, Return, ReturnState
-from returns.periods import create_missing_returns
+from returns.periods import create_missing_items
 from returns.summary import fingerprint
 from tests import factories
 
@@ -32,7 +32,7 @@ def quarter(plan, officer, other_agency_officer):
     for code in list(OURS)[1:]:
         priority = other_priority if code == "SAFE-07" else plan.priority
         factories.IndicatorFactory(priority=priority, code=code, agencies=[plan.ours])
-    create_missing_returns(plan.period)
+    create_missing_items(plan.period)
     for code, state in OURS.items():
         Return.objects.filter(period=plan.period, indicator__code=code).update(state=state)
     Return.objects.filter(pk=plan.other_ret.pk).update(state=ReturnState.DRAFT)
@@ -253,7 +253,8 @@ def grow(plan, times: int) -> None:
             priority=plan.priority, code=f"GROW-{n:03d}", agencies=[plan.ours]
         )
         factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
-    create_missing_returns(plan.period)
+        factories.DeliverableFactory(priority=plan.priority, owner=plan.ours if n % 2 else None)
+    create_missing_items(plan.period)
     ReminderSent.objects.create(period=plan.period, user=plan.officer, kind="before")
 
 
@@ -267,6 +268,8 @@ def count_queries(client, url) -> int:
 @pytest.mark.parametrize("name", ["dashboard", "dashboard_indicators", "dashboard_returns", "escalations"])
 def test_queries_do_not_grow_with_the_plan(client, coordinator, quarter, officer, name):
     quarter.officer = officer
+    factories.DeliverableFactory(priority=quarter.priority, owner=quarter.ours)
+    create_missing_items(quarter.period)  # an update too: each kind of item is read once, however many
     client.force_login(coordinator)
     url = dashboard_url(quarter, name, "?state=not_started" if name != "escalations" else "")
     count_queries(client, url)  # warm per-process caches
@@ -277,7 +280,8 @@ def test_queries_do_not_grow_with_the_plan(client, coordinator, quarter, officer
     large = count_queries(client, url)
 
     assert large == small
-    assert small <= 17  # the session, the user, the partnership and their roles, the session's save
+    # the session, the user, the partnership and their roles, the session's save; returns and updates apart
+    assert small <= 18
 
 
 # --- Reminders from the dashboard ---------------------------------------------------------------------

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from csp import roles
-from returns import notifications
+from returns import notifications, workflow
 from returns.models import NotificationPreference, Return, ReturnState
-from returns.workflow import ReturnContent, WorkflowError, save_draft, send_back, submit_return
+from returns.workflow import ReturnContent, WorkflowError, save_draft, send_back
 from tests import factories
 
 REASON = "Please explain the rise in incidents <since July> & attach the figures."
@@ -22,7 +22,7 @@ def site_url(settings):
 def submit(ret, user):
     content = ReturnContent(nothing_to_report=True, commentary="Nothing new this quarter.")
     ret = save_draft(ret, user, content, version=ret.version)
-    return submit_return(ret, user, version=ret.version)
+    return workflow.submit(ret, user, version=ret.version)
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_a_mail_failure_does_not_undo_or_break_the_send_back(
     def down(messages):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(notifications, "_send", down)
+    monkeypatch.setattr(notifications, "send", down)
 
     with django_capture_on_commit_callbacks(execute=True):
         ret = send_back(submitted, coordinator, REASON)

@@ -12,11 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from csp.models import PlanYear
-from indicators.quarters import Quarter
+from indicators.quarters import Quarter, working_days_after
 from returns.models import PeriodState, ReportingPeriod, Return
 from returns.periods import (
     PlanSpanError,
-    default_deadline,
     ensure_periods,
     import_plan,
     latest_reported_quarter,
@@ -43,7 +42,7 @@ def periods_of(plan_year) -> list[tuple[int, int, datetime.date, str]]:
 
 def default_deadlines(*years) -> list[tuple[int, int, datetime.date, str]]:
     return [
-        (quarter.year, quarter.number, default_deadline(quarter.end_date, 20), PeriodState.NOT_OPEN)
+        (quarter.year, quarter.number, working_days_after(quarter.end_date, 20), PeriodState.NOT_OPEN)
         for year in years
         for quarter in Quarter.quarters_of_year(year)
     ]

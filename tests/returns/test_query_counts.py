@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from returns.periods import create_missing_returns
+from returns.periods import create_missing_items
 from tests import factories
 
 
@@ -15,7 +15,7 @@ def grow(plan, times: int) -> None:
         )
         factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
         factories.MeasureFactory(indicator=indicator, supplier=plan.ours)
-    create_missing_returns(plan.period)
+    create_missing_items(plan.period)
 
 
 @pytest.mark.parametrize("page", ["home", "return"])

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from csp import settings as csp_settings
+from indicators.quarters import working_days_after
 from returns import reminders
 from returns.models import PeriodState, ReminderKind, ReminderSent, ReportingPeriod, Return, ReturnState
-from returns.periods import create_missing_returns, default_deadline
+from returns.periods import create_missing_items
 from returns.reminders import ReminderError, kind_due, remind_agency, send_reminders
 from tests import factories
 
@@ -42,7 +43,7 @@ def reminder_days(settings):
     ],
 )
 def test_default_deadline_skips_weekends_and_bank_holidays(quarter_end, working_days, expected):
-    assert default_deadline(quarter_end, working_days) == expected
+    assert working_days_after(quarter_end, working_days) == expected
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ def test_which_reminder_is_due(today, days_before, days_after, expected):
 def busy(plan, officer, other_agency_officer):
     """Our agency owes two returns; an officer belongs to both agencies; some people cannot be emailed."""
     second = factories.IndicatorFactory(priority=plan.priority, code="SAFE-03", agencies=[plan.ours])
-    create_missing_returns(plan.period)
+    create_missing_items(plan.period)
     plan.second_ret = Return.objects.get(period=plan.period, indicator=second)
     plan.both = factories.officer_of(plan.ours, plan.theirs, username="both")
     no_email = factories.officer_of(plan.ours, username="no-email")

@@ -2,13 +2,18 @@
 twice changes nothing."""
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from csp import roles
 from csp.models import Agency, Partnership
-from returns.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
+from reporting.actions import STATUS_ORDER
+from reporting.builder import build_quarterly_report
+from reporting.pdf import render_pdf
+from returns.models import DeliverableUpdate, Figure, PeriodState, ReportingPeriod, Return, ReturnState
+from tests.reporting.report_helpers import pdf_text
 
 
 def seed():
@@ -19,6 +24,7 @@ def snapshot():
     return (
         get_user_model().objects.count(),
         Return.objects.count(),
+        DeliverableUpdate.objects.count(),
         Figure.objects.count(),
         list(ReportingPeriod.objects.order_by("number").values_list("number", "state", "deadline")),
     )
@@ -56,3 +62,20 @@ def test_seed_demo_twice_changes_nothing(db):
     seed()
 
     assert snapshot() == first
+
+
+def test_the_q1_demo_report_prints_all_40_medway_actions_each_with_its_status(db):
+    seed()
+    q1 = ReportingPeriod.objects.get(plan_year__partnership__slug="medway", number=1)
+    report = build_quarterly_report(q1, today=datetime.date(2026, 11, 24))
+    assert len(report.actions) == 40
+    assert all(a.update_state == ReturnState.APPROVED for a in report.actions)
+
+    lines = pdf_text(render_pdf(report), layout=True).splitlines()
+
+    # Each action's row opens with its label, then its owner (whose name may wrap) and its status.
+    for each in report.actions:
+        row = re.compile(rf"^\s*{re.escape(each.label)}\s{{2,}}(.*)$")
+        (rest,) = [match[1] for line in lines if (match := row.match(line))]
+        assert rest.startswith(each.owner.split()[0]) and each.status_label in rest, (each.label, rest)
+    assert {a.status_label for a in report.actions} <= {status.label for status in STATUS_ORDER}

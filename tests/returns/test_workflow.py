@@ -10,11 +10,11 @@ from returns.workflow import (
     ReturnContent,
     StaleReturn,
     WorkflowError,
-    approve_return,
-    reopen_return,
+    approve,
+    reopen,
     save_draft,
     send_back,
-    submit_return,
+    submit,
 )
 
 
@@ -35,7 +35,7 @@ def complete(plan, **overrides) -> ReturnContent:
 
 def submitted(plan, officer):
     ret = save_draft(plan.ret, officer, complete(plan), version=plan.ret.version)
-    return submit_return(ret, officer, version=ret.version)
+    return submit(ret, officer, version=ret.version)
 
 
 def test_officer_saves_a_draft_and_figures(plan, officer):
@@ -52,7 +52,7 @@ def test_submit_then_approve(plan, officer, coordinator):
     ret = submitted(plan, officer)
     assert ret.state == ReturnState.SUBMITTED and ret.submitted_at is not None
 
-    ret = approve_return(ret, coordinator)
+    ret = approve(ret, coordinator)
 
     assert ret.state == ReturnState.APPROVED
 
@@ -63,10 +63,10 @@ def test_submit_needs_every_figure_or_nothing_to_report(plan, officer):
     ret = save_draft(plan.ret, officer, content, version=1)
 
     with pytest.raises(WorkflowError, match="Incidents"):
-        submit_return(ret, officer, version=ret.version)
+        submit(ret, officer, version=ret.version)
 
     ret = save_draft(ret, officer, ReturnContent(nothing_to_report=True), version=ret.version)
-    assert submit_return(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
+    assert submit(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
 
 
 def test_zero_is_a_figure_not_a_gap(plan, officer):
@@ -74,7 +74,7 @@ def test_zero_is_a_figure_not_a_gap(plan, officer):
     content.figures[plan.count.pk] = {"value": Decimal(0)}
     ret = save_draft(plan.ret, officer, content, version=1)
 
-    assert submit_return(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
+    assert submit(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
 
 
 def test_sent_back_with_a_reason_then_resubmitted(plan, officer, coordinator):
@@ -88,7 +88,7 @@ def test_sent_back_with_a_reason_then_resubmitted(plan, officer, coordinator):
         ret, officer, complete(plan, commentary="Explained: a new recording rule."), version=ret.version
     )
     assert ret.state == ReturnState.RETURNED  # stays sent back until resubmitted
-    ret = submit_return(ret, officer, version=ret.version)
+    ret = submit(ret, officer, version=ret.version)
     assert ret.state == ReturnState.SUBMITTED
 
 
@@ -103,7 +103,7 @@ def test_sending_back_needs_a_reason(plan, officer, coordinator):
 def test_officer_cannot_edit_a_submitted_or_approved_return(plan, officer, coordinator, state):
     ret = submitted(plan, officer)
     if state == ReturnState.APPROVED:
-        ret = approve_return(ret, coordinator)
+        ret = approve(ret, coordinator)
 
     with pytest.raises(WorkflowError, match="can no longer be changed"):
         save_draft(ret, officer, complete(plan), version=ret.version)
@@ -113,14 +113,14 @@ def test_officer_cannot_approve_or_send_back(plan, officer):
     ret = submitted(plan, officer)
 
     with pytest.raises(WorkflowError, match="coordinator"):
-        approve_return(ret, officer)
+        approve(ret, officer)
     with pytest.raises(WorkflowError, match="coordinator"):
         send_back(ret, officer, "no")
 
 
 def test_only_a_submitted_return_can_be_approved(plan, coordinator):
     with pytest.raises(WorkflowError, match="submitted"):
-        approve_return(plan.ret, coordinator)
+        approve(plan.ret, coordinator)
 
 
 def test_closed_period_refuses_every_officer_write(plan, officer, coordinator):
@@ -130,34 +130,34 @@ def test_closed_period_refuses_every_officer_write(plan, officer, coordinator):
     with pytest.raises(WorkflowError, match="closed"):
         save_draft(ret, officer, complete(plan), version=ret.version)
     with pytest.raises(WorkflowError, match="closed"):
-        submit_return(ret, officer, version=ret.version)
+        submit(ret, officer, version=ret.version)
     assert Figure.objects.get(ret=ret, measure=plan.count).value == 120
 
 
 def test_coordinator_reopens_one_return_in_a_closed_period_with_a_reason(plan, officer, coordinator):
-    ret = approve_return(submitted(plan, officer), coordinator)
+    ret = approve(submitted(plan, officer), coordinator)
     set_period_state(plan.period, coordinator, PeriodState.CLOSED)
 
     with pytest.raises(WorkflowError, match="why"):
-        reopen_return(ret, coordinator, "")
-    ret = reopen_return(ret, coordinator, "Police corrected the Q2 incident count.")
+        reopen(ret, coordinator, "")
+    ret = reopen(ret, coordinator, "Police corrected the Q2 incident count.")
 
     assert ret.state == ReturnState.RETURNED
     assert ret.history.first().history_change_reason == "Re-opened: Police corrected the Q2 incident count."
     content = complete(plan)
     content.figures[plan.count.pk] = {"value": Decimal(118)}
     ret = save_draft(ret, officer, content, version=ret.version)
-    assert submit_return(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
+    assert submit(ret, officer, version=ret.version).state == ReturnState.SUBMITTED
     # Other returns in the closed period stay locked.
     with pytest.raises(WorkflowError, match="closed"):
         save_draft(plan.other_ret, coordinator, ReturnContent(), version=plan.other_ret.version)
 
 
 def test_officer_cannot_reopen(plan, officer, coordinator):
-    ret = approve_return(submitted(plan, officer), coordinator)
+    ret = approve(submitted(plan, officer), coordinator)
 
     with pytest.raises(WorkflowError, match="coordinator"):
-        reopen_return(ret, officer, "I want to change it")
+        reopen(ret, officer, "I want to change it")
 
 
 def test_officer_of_another_agency_cannot_write(plan, other_agency_officer):
@@ -198,7 +198,7 @@ def test_sending_back_in_a_closed_period_is_refused_in_favour_of_reopening(plan,
     with pytest.raises(WorkflowError, match="re-open it instead"):
         send_back(ret, coordinator, "Fix the count")
 
-    ret = reopen_return(ret, coordinator, "Police corrected the count after closing.")
+    ret = reopen(ret, coordinator, "Police corrected the count after closing.")
     assert ret.state == ReturnState.RETURNED
     assert save_draft(ret, officer, complete(plan), version=ret.version).state == ReturnState.RETURNED
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from csp.models import Agency, PlanYear
 from indicators.models import Indicator, Measure
+from indicators.quarters import working_days_after
 from returns.models import PeriodState, ReportingPeriod, Return
-from returns.periods import default_deadline, start_plan_year
+from returns.periods import start_plan_year
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.new_year import NewYearError
 
@@ -129,7 +130,7 @@ def test_new_year_has_four_periods_not_yet_open_with_default_deadlines(new_year,
     assert [p.number for p in periods] == [1, 2, 3, 4]
     assert {p.state for p in periods} == {PeriodState.NOT_OPEN}
     for period in periods:
-        expected = default_deadline(period.quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)
+        expected = working_days_after(period.quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)
         assert period.deadline == expected
     assert not Return.objects.filter(period__plan_year=new_year).exists()
 

@@ -200,7 +200,7 @@ def test_the_report_rates_every_kind_and_shows_progress_to_the_end_date(strategy
         "",
     )
     assert [s.reference for s in report.priorities] == ["1", "2", "3", "4"]
-    assert [d.reference for d in report.priorities[0].deliverables] == ["1.1", "1.2", "1.3"]
+    assert [a.reference for a in report.priorities[0].actions] == ["1.1", "1.2", "1.3"]
     assert {item.term for item in report.benchmarks} == {kind.label for kind in KINDS}
 
 
@@ -225,5 +225,5 @@ def test_the_plan_page_shows_the_strategy_numbered_as_printed(client, strategy_q
 
     assert "Action plan 2026-27 to 2028-29" in page
     assert ">1 Reduce crime</h2>" in page
-    assert "<li>1.2 Design out vehicle crime in town-centre car parks." in page
+    assert '-2">1.2 Design out vehicle crime in town-centre car parks.' in page
     assert "1.1 Domestic burglary." in page

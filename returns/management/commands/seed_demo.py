@@ -15,15 +15,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from csp.models import Agency, Partnership, PlanYear
 from csp.provisioning import add_user
-from indicators.quarters import Quarter
-from returns.demo import complete, fill_demo_figures
+from indicators.quarters import Quarter, working_days_after
+from returns.demo import MEDWAY_OWNERS, assign_demo_owners, complete, fill_demo_figures
 from returns.models import PeriodState, ReturnState
-from returns.periods import default_deadline, ensure_periods, import_plan, set_period_state
+from returns.periods import ensure_periods, import_plan, set_period_state
 from themes.upload_guard import read_path
 from themes.workbook import read as read_workbook
 
@@ -83,7 +84,11 @@ class Command(BaseCommand):
         if not PlanYear.objects.filter(partnership__slug="medway", start_year=2026).exists():
             call_command("loaddata", "medway-2026-27", verbosity=0)
             self.stdout.write("Loaded the Medway 2026-27 plan.")
-        return PlanYear.objects.select_related("partnership").get(partnership__slug="medway", start_year=2026)
+        plan_year = PlanYear.objects.select_related("partnership").get(
+            partnership__slug="medway", start_year=2026
+        )
+        assign_demo_owners(plan_year, MEDWAY_OWNERS)
+        return plan_year
 
     def _northam(self) -> PlanYear:
         if not PlanYear.objects.filter(partnership__slug="northam", start_year=2026).exists():
@@ -97,7 +102,7 @@ class Command(BaseCommand):
 
     def _people(self, table: dict, partnership: Partnership, password: str):
         """A coordinator and a report viewer of the partnership, and an officer for each agency that owes
-        returns; an agency of the same name in another partnership shares its officer."""
+        returns or action updates; an agency of the same name in another partnership shares its officer."""
         coordinator_name = (
             "coordinator" if partnership.slug == "medway" else f"coordinator-{partnership.slug}"
         )
@@ -105,7 +110,10 @@ class Command(BaseCommand):
         add_user(coordinator_name, partnership, "coordinator")
         self._person(table, "viewer", f"report viewer of {partnership.name}", password)
         add_user("viewer", partnership, "viewer")
-        agencies = Agency.objects.filter(partnership=partnership, indicators__isnull=False).distinct()
+        agencies = Agency.objects.filter(
+            Q(indicators__isnull=False) | Q(deliverables__isnull=False) | Q(owned_deliverables__isnull=False),
+            partnership=partnership,
+        ).distinct()
         for agency in agencies:
             username = officer_username(agency)
             self._person(table, username, f"officer of {agency.name} in {partnership.name}", password)
@@ -125,7 +133,8 @@ class Command(BaseCommand):
         return user
 
     def _quarters(self, plan_year: PlanYear, today: date, coordinator) -> Quarter | None:
-        """Quarters of the plan year that have ended before the latest: closed with approved returns.
+        """Quarters of the plan year that have ended before the latest: closed with approved returns and
+        action updates.
         The latest ended quarter: open, for the demo users to work on."""
         periods = ensure_periods(plan_year)
         latest_ended = Quarter.containing(today).previous()
@@ -136,16 +145,17 @@ class Command(BaseCommand):
             if quarter < latest_ended:
                 if period.state != PeriodState.CLOSED:
                     set_period_state(period, coordinator, PeriodState.OPEN)
-                    for ret in period.returns.filter(state=ReturnState.NOT_STARTED).select_related(
-                        "period__plan_year", "agency"
-                    ):
-                        complete(ret, coordinator)
+                    for items in (period.returns, period.deliverableupdates):
+                        for item in items.filter(state=ReturnState.NOT_STARTED).select_related(
+                            "period__plan_year", "agency"
+                        ):
+                            complete(item, coordinator)
                     set_period_state(period, coordinator, PeriodState.CLOSED)
             elif quarter == latest_ended:
                 if period.state == PeriodState.NOT_OPEN:
                     # A demo opened today should not start out late: give people two working weeks.
                     if period.is_past_deadline(today):
-                        period.deadline = default_deadline(today, DEMO_WORKING_DAYS_TO_DEADLINE)
+                        period.deadline = working_days_after(today, DEMO_WORKING_DAYS_TO_DEADLINE)
                         period.save(update_fields=["deadline"])
                     set_period_state(period, coordinator, PeriodState.OPEN)
                 current = quarter

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_move_to_csp_and_returns'),
+        ('indicators', '0007_measure_supplier_optional'),
     ]
 
     operations = [

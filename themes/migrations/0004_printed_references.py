@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('themes', '0002_deliverable_lead_agency_in_csp'),
+        ('themes', '0003_deliverable_owner_due_date_milestones'),
     ]
 
     operations = [

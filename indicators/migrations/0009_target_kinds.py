@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0007_indicator_printed_reference'),
+        ('indicators', '0008_indicator_printed_reference'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ def year_of_the_plan(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("csp", "0006_plans_over_several_years"),
-        ("returns", "0002_figure_benchmark"),
+        ("returns", "0003_figure_benchmark"),
     ]
 
     operations = [
