@@ -123,10 +123,17 @@ class ReadOnlyAdmin(ScopedAdmin):
 
 
 class PlanYearInline(PartnershipScoped, admin.TabularInline):
+    """The partnership's plans, to open; a plan is added on its own page or imported, which makes its
+    reporting periods too."""
+
     model = PlanYear
     extra = 0
-    fields = ("start_year", "title")
+    fields = ("start_year", "end_year", "title")
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AddPersonForm(forms.Form):

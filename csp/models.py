@@ -10,6 +10,7 @@ the partnership's id), so that querysets and the admin can be scoped to someone'
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -17,6 +18,16 @@ from django.db import models
 def normalised_name(name: str) -> str:
     """A name as it is matched: spaces run together, case ignored ("Kent  police" is "Kent Police")."""
     return " ".join(name.split()).casefold()
+
+
+class ProtectiveMarking(models.TextChoices):
+    """What a report may be marked: nothing, or one of the Government Security Classifications."""
+
+    NONE = "", "None: nothing printed"
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+    SECRET = "SECRET", "SECRET"
+    TOP_SECRET = "TOP SECRET", "TOP SECRET"
 
 
 class Partnership(models.Model):
@@ -27,8 +38,10 @@ class Partnership(models.Model):
     vision = models.TextField("vision statement", blank=True)
     protective_marking = models.CharField(
         max_length=60,
-        default="OFFICIAL",
-        help_text="Printed on every page of the quarterly report, e.g. OFFICIAL or OFFICIAL-SENSITIVE.",
+        choices=ProtectiveMarking,
+        blank=True,
+        default=ProtectiveMarking.OFFICIAL,
+        help_text="Printed on every page of the quarterly report; none prints nothing.",
     )
 
     class Meta:
@@ -39,14 +52,26 @@ class Partnership(models.Model):
 
 
 class PlanYear(models.Model):
-    """One financial year's action plan: 1 April to 31 March."""
+    """A partnership's action plan: one financial year (1 April to 31 March), or a strategy over several.
+
+    A plan over several years (a three-year strategy) is one plan with an end year: its priorities,
+    indicators and targets run across all of them, and each of its years has its own four quarters and
+    their returns under it. Targets may be due after its last year.
+    """
 
     partnership_path = "partnership"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="plan_years")
     start_year = models.PositiveSmallIntegerField(
-        help_text="The calendar year in which the plan year starts: 2026 for 2026-27.",
+        help_text="The calendar year in which the plan starts: 2026 for 2026-27.",
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="For a plan over several financial years: the year its last one starts (2028 for a plan "
+        "that runs to 2028-29). Blank for one year.",
     )
     title = models.CharField(max_length=300, help_text="The plan's title as printed.")
 
@@ -56,14 +81,44 @@ class PlanYear(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "start_year"], name="one_plan_per_partnership_year"
             ),
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True) | models.Q(end_year__gt=models.F("start_year")),
+                name="plan_ends_after_it_starts",
+                violation_error_message="A plan's last year must come after its first; blank for one year.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.partnership} {self.label}"
 
     @property
+    def last_year(self) -> int:
+        """The year the plan's last financial year starts: its start year for a plan of one year."""
+        return self.end_year or self.start_year
+
+    @property
+    def years(self) -> range:
+        """The start years of the plan's financial years, in order."""
+        return range(self.start_year, self.last_year + 1)
+
+    @property
     def label(self) -> str:
-        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        """2026-27, or 2005-06 to 2007-08 for a plan over several years."""
+        first = f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+        if self.last_year == self.start_year:
+            return first
+        return f"{first} to {self.last_year}-{(self.last_year + 1) % 100:02d}"
+
+    def clean(self) -> None:
+        if self.start_year is None or not self.partnership_id:
+            return
+        others = PlanYear.objects.filter(partnership_id=self.partnership_id).exclude(pk=self.pk)
+        overlapping = [other for other in others if set(other.years) & set(self.years)]
+        if overlapping:
+            message = (
+                f"{self.partnership} already has a plan for {overlapping[0].label}: a year is in one plan."
+            )
+            raise ValidationError({"end_year" if self.end_year else "start_year": message})
 
 
 class Agency(models.Model):

@@ -73,8 +73,9 @@ def plain_number(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def parse_number(raw, column: str) -> Decimal | None:
-    """A number as people type or spreadsheets store it; None for a blank cell."""
+def parse_number(raw, column: str, example: str = "42") -> Decimal | None:
+    """A number as people type or spreadsheets store it; None for a blank cell. `example` is a number
+    that fits the column, for the message about one that does not."""
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int | float | Decimal):
@@ -86,9 +87,9 @@ def parse_number(raw, column: str) -> Decimal | None:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"The {column} must be a number, like 42, not {str(raw).strip()!r}.") from None
-    if not number.is_finite():
-        raise ValueError(f"The {column} must be a number, like 42, not {str(raw).strip()!r}.")
+            number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"The {column} must be a number, like {example}, not {str(raw).strip()!r}.")
     return number
 
 

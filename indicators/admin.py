@@ -16,10 +16,14 @@ class MeasureInline(PartnershipScoped, admin.StackedInline):
         (
             "Target",
             {
+                "description": "Each kind of target takes only the fields it uses; the rest stay blank.",
                 "fields": (
-                    ("target_kind", "target_value", "baseline_value"),
-                    ("due_date", "amber_threshold_percent"),
-                )
+                    "target_kind",
+                    ("target_value", "baseline_value", "baseline_year"),
+                    ("change_percent", "due_date"),
+                    ("band_percent", "range_low", "range_high"),
+                    ("benchmark_group", "amber_threshold_percent"),
+                ),
             },
         ),
         ("Source", {"fields": ("data_source", "caveats")}),

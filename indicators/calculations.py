@@ -14,16 +14,24 @@ from decimal import Decimal
 from django.db.models import TextChoices
 
 from indicators.formatting import format_date, format_number
-from indicators.kinds import (
-    DEFAULT_AMBER_THRESHOLD_PERCENT,
-    Aggregation,
-    MilestoneStatus,
-    Polarity,
-    Rag,
-    TargetKind,
-    Unit,
-)
+from indicators.formatting import percent_change as percent_change_words
+from indicators.kinds import Aggregation, MilestoneStatus, Polarity, Rag, TargetKind, Unit
 from indicators.quarters import Quarter
+from indicators.targets import (
+    FIELD_WORDS,
+    RULES,
+    Assessment,
+    Band,
+    Judged,
+    MeasureSpec,
+    TargetProgress,
+    expected_by,
+    rag_against_baseline,
+    rag_against_target,
+    rag_maintained,
+    rag_within_range,
+    trajectory,
+)
 
 HUNDRED = Decimal(100)
 _RATIO_SCALE = {Unit.COUNT: Decimal(1), Unit.PERCENTAGE: HUNDRED, Unit.RATE_PER_100K: Decimal(100_000)}
@@ -34,39 +42,15 @@ class Observation:
     """What an agency reported for one measure in one quarter.
 
     A ratio measure supplies `numerator` and `denominator` (its `value` is ignored, because a rolling year
-    must add them up separately); a milestone supplies `status`; anything else supplies `value`.
+    must add them up separately); a milestone supplies `status`; anything else supplies `value`. A measure
+    compared with a benchmark group may carry the group's figure for the quarter, `benchmark`, in its unit.
     """
 
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     status: MilestoneStatus | None = None
-
-
-@dataclass(frozen=True)
-class MeasureSpec:
-    """The parts of a measure and its target that the arithmetic depends on."""
-
-    unit: Unit
-    polarity: Polarity
-    aggregation: Aggregation
-    target_kind: TargetKind
-    target_value: Decimal | None = None
-    baseline_value: Decimal | None = None
-    due_date: date | None = None
-    amber_threshold_percent: Decimal | None = None
-
-    @property
-    def is_year_end_total(self) -> bool:
-        """A number to reach over the year, counted as it adds up (30 completions in the year)."""
-        return self.target_kind == TargetKind.NUMBER and self.aggregation == Aggregation.FLOW
-
-    @property
-    def threshold(self) -> Decimal:
-        """How far past the target, in % of it, still counts as amber."""
-        if self.amber_threshold_percent is None:
-            return Decimal(DEFAULT_AMBER_THRESHOLD_PERCENT)
-        return self.amber_threshold_percent
+    benchmark: Decimal | None = None
 
 
 class Direction(TextChoices):
@@ -93,28 +77,6 @@ class Comparison:
     def between(cls, current: Decimal | None, previous: Decimal | None) -> "Comparison":
         change = None if current is None or previous is None else current - previous
         return cls(current, previous, change, percent_change(current, previous))
-
-
-@dataclass(frozen=True)
-class TargetProgress:
-    """Where the measure stands against its target this quarter; None wherever it does not apply.
-
-    `actual` is the figure judged (year to date for a cumulative target, else this quarter); `expected` is
-    what it is judged against (the pro-rata trajectory, the target level, the baseline, or the same quarter
-    last year); `percent_of_target` is `actual` as a % of the year-end or level target.
-    """
-
-    actual: Decimal | None = None
-    expected: Decimal | None = None
-    target: Decimal | None = None
-    percent_of_target: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class Assessment:
-    rag: Rag
-    reason: str
-    progress: TargetProgress = TargetProgress()
 
 
 @dataclass(frozen=True)
@@ -233,36 +195,30 @@ def direction_of_travel(change: Decimal | None, polarity: Polarity) -> Direction
     return Direction.IMPROVING if better else Direction.WORSENING
 
 
-# RAG rules, each on plain numbers
-
-
-def rag_against_target(value: Decimal, target: Decimal, polarity: Polarity, threshold: Decimal) -> Rag:
-    """On or past the target is green; short of it by up to `threshold` % of the target is amber.
-
-    A neutral measure that has a target is read as higher is better: a target is something to reach.
-    """
-    band = target * threshold / HUNDRED
-    if polarity == Polarity.LOWER_IS_BETTER:
-        return Rag.GREEN if value <= target else Rag.AMBER if value <= target + band else Rag.RED
-    return Rag.GREEN if value >= target else Rag.AMBER if value >= target - band else Rag.RED
-
-
-def rag_against_baseline(value: Decimal, baseline: Decimal, threshold: Decimal) -> Rag:
-    """Any fall below the baseline is green; no fall yet, or a rise of up to `threshold` %, is amber."""
-    if value < baseline:
-        return Rag.GREEN
-    return Rag.AMBER if value <= baseline + baseline * threshold / HUNDRED else Rag.RED
-
-
-def expected_by(year_target: Decimal, quarter: Quarter) -> Decimal:
-    """A straight-line share of a year-end total by the end of `quarter`: 30 in the year is 15 by Q2."""
-    return year_target * quarter.number / 4
+# RAG, by the rule for the kind of target (indicators.targets)
 
 
 def rag_for_direction(direction: Direction) -> Rag:
     return {Direction.IMPROVING: Rag.GREEN, Direction.NO_CHANGE: Rag.AMBER, Direction.WORSENING: Rag.RED}.get(
         direction, Rag.NO_RATING
     )
+
+
+def judged_figure(
+    spec: MeasureSpec, observations: Observations, quarter: Quarter
+) -> tuple[Decimal | None, Quarter]:
+    """The figure the kind of target judges in `quarter` (`MeasureSpec.judged`), and the first quarter it
+    lacks when it cannot be worked out."""
+    judged = spec.judged
+    if judged == Judged.YEAR_TO_DATE:
+        quarters = quarter.quarters_to_date()
+    elif judged == Judged.ROLLING_YEAR and spec.aggregation != Aggregation.STOCK:
+        quarters = quarter.last_n(4)
+    else:
+        quarters = [quarter]
+    value = total(spec, observations, quarters)
+    missing = next((q for q in quarters if value_for(spec, observations.get(q)) is None), quarter)
+    return value, missing
 
 
 def assess_target(
@@ -273,61 +229,106 @@ def assess_target(
     today: date,
     agency_rating: Rag | None = None,
 ) -> Assessment:
-    """The RAG rating for `quarter`, why, and the progress it was judged on, by the kind of target."""
-    kind = spec.target_kind
-    if kind in TargetKind.comparison_only():
+    """The RAG rating for `quarter`, why, and the progress it was judged on, by the rule for the kind of
+    target: the figure it judges and the band it rates by (`indicators.targets.RULES`)."""
+    band = RULES[spec.target_kind].band
+    if band is Band.AGENCY:
         return _agency_rating(agency_rating, "No target")
-    if kind == TargetKind.MILESTONE:
+    if band is Band.MILESTONE:
         return _assess_milestone(spec, observations, quarter, today, agency_rating)
-    if kind == TargetKind.DIRECTION:
+    if band is Band.DIRECTION:
         return _assess_direction(spec, observations, quarter, agency_rating)
+    unset = _unset(spec, observations, quarter)
+    if unset:
+        return Assessment(Rag.NO_RATING, unset)
+    actual, missing = judged_figure(spec, observations, quarter)
+    if actual is None:
+        return Assessment(Rag.NO_RATING, f"No data for {missing.short_label}")
+    if band is Band.BELOW_BASELINE:
+        return _assess_reduction(spec, actual)
+    if band is Band.MAINTAIN:
+        return _assess_maintain(spec, actual, quarter)
+    if band is Band.WITHIN:
+        low, high = spec.range_low, spec.range_high
+        reason = f"{_show(spec, actual)} against a range of {_show(spec, low)} to {_show(spec, high)}"
+        return Assessment(rag_within_range(actual, low, high, spec.threshold), reason, TargetProgress(actual))
+    return _assess_reach(spec, observations, quarter, actual)
 
-    this_quarter = value_for(spec, observations.get(quarter))
-    if kind == TargetKind.REDUCTION_FROM_BASELINE:
-        return _assess_reduction(spec, this_quarter, quarter)
 
-    target = spec.target_value
-    if target is None:
-        return Assessment(Rag.NO_RATING, "No target value has been set")
-    polarity = spec.polarity
-    if spec.is_year_end_total:
-        actual = year_to_date(spec, observations, quarter)
-        expected = expected_by(target, quarter)
-        if actual is None:
-            gap = next(q for q in quarter.quarters_to_date() if value_for(spec, observations.get(q)) is None)
-            return Assessment(Rag.NO_RATING, f"No data for {gap.short_label}")
+def _unset(spec: MeasureSpec, observations: Observations, quarter: Quarter) -> str:
+    """Why the target cannot rate yet, for want of its own values (or the benchmark group's figure)."""
+    if spec.target_kind == TargetKind.BENCHMARK_GROUP:
+        observation = observations.get(quarter)
+        if observation is None or observation.benchmark is None:
+            return f"No figure for the {spec.benchmark_group or 'benchmark group'} in {quarter.short_label}"
+        return ""
+    needs = RULES[spec.target_kind].needs
+    if spec.target_kind == TargetKind.REDUCTION_FROM_BASELINE and spec.target_value is not None:
+        needs = ()  # a target level is the aim; the baseline is only printed beside it
+    missing = [name for name in needs if getattr(spec, name) in (None, "")]
+    if missing == ["target_value"]:
+        return "No target value has been set"
+    if missing == ["baseline_value"]:
+        return "No baseline has been set"
+    if missing:
+        return f"The target is not fully set: it needs {' and '.join(FIELD_WORDS[name] for name in missing)}"
+    return ""
+
+
+def _assess_reach(spec: MeasureSpec, observations: Observations, quarter: Quarter, actual: Decimal):
+    """`Band.REACH`: the judged figure against a level, a trajectory or the benchmark group's figure."""
+    kind, target, polarity = spec.target_kind, spec.target_value, spec.polarity
+    share = None
+    if kind == TargetKind.CHANGE:
+        target, expected, polarity = spec.change_target, trajectory(spec, quarter), spec.change_polarity
+        since = percent_change_words(percent_change(actual, spec.baseline_value))
+        baseline_year = Quarter(spec.baseline_year, 1).financial_year_label
+        reason = (
+            f"{_show(spec, actual)} in the year to {quarter.short_label} ({since} on "
+            f"{_show(spec, spec.baseline_value)} in {baseline_year}) against {_show(spec, expected)} "
+            f"expected by now, on the way to {_show(spec, target)} "
+            f"({percent_change_words(spec.change_percent)}) by {format_date(spec.due_date)}"
+        )
+    elif kind == TargetKind.BENCHMARK_GROUP:
+        expected = observations[quarter].benchmark
+        reason = f"{_show(spec, actual)} against {_show(spec, expected)} for the {spec.benchmark_group}"
+    elif spec.is_year_end_total:
+        expected, share = expected_by(target, quarter), _percent_of(actual, target)
         reason = (
             f"{_show(spec, actual)} against {_show(spec, expected)} expected by the end of "
             f"Quarter {quarter.number} ({_show(spec, target)} in the year)"
         )
     else:
-        actual, expected = this_quarter, target
-        if actual is None:
-            return Assessment(Rag.NO_RATING, f"No data for {quarter.short_label}")
+        expected, share = target, _percent_of(actual, target)
         reason = f"{_show(spec, actual)} against a target of {_show(spec, target)}"
     rag = rag_against_target(actual, expected, polarity, spec.threshold)
-    progress = TargetProgress(actual, expected, target, _percent_of(actual, target))
-    return Assessment(rag, reason, progress)
+    return Assessment(rag, reason, TargetProgress(actual, expected, target, share))
 
 
-def _assess_reduction(spec: MeasureSpec, value: Decimal | None, quarter: Quarter) -> Assessment:
+def _assess_reduction(spec: MeasureSpec, value: Decimal) -> Assessment:
     """Below the baseline is enough, unless a target level is set too: then that level is the aim."""
     baseline, target = spec.baseline_value, spec.target_value
-    level = target if target is not None else baseline
-    if level is None:
-        return Assessment(Rag.NO_RATING, "No baseline has been set")
-    if value is None:
-        return Assessment(Rag.NO_RATING, f"No data for {quarter.short_label}")
     if target is None:
-        rag = rag_against_baseline(value, level, spec.threshold)
-        reason = f"{_show(spec, value)} against a baseline of {_show(spec, level)}"
-        return Assessment(rag, reason, TargetProgress(value, level))
+        rag = rag_against_baseline(value, baseline, spec.threshold)
+        reason = f"{_show(spec, value)} against a baseline of {_show(spec, baseline)}"
+        return Assessment(rag, reason, TargetProgress(value, baseline))
     # A reduction is lower is better, whatever polarity the measure was given.
     rag = rag_against_target(value, target, Polarity.LOWER_IS_BETTER, spec.threshold)
     reason = f"{_show(spec, value)} against a target of {_show(spec, target)}"
     if baseline is not None:
         reason += f" (baseline {_show(spec, baseline)})"
     return Assessment(rag, reason, TargetProgress(value, target, target, _percent_of(value, target)))
+
+
+def _assess_maintain(spec: MeasureSpec, actual: Decimal, quarter: Quarter) -> Assessment:
+    baseline, band = spec.baseline_value, spec.band_percent
+    rag = rag_maintained(actual, baseline, band, spec.polarity, spec.threshold)
+    low, high = spec.band_limits
+    reason = (
+        f"{_show(spec, actual)} in the year to {quarter.short_label}, against {_show(spec, baseline)} "
+        f"within {format_number(band, Unit.PERCENTAGE)} ({_show(spec, low)} to {_show(spec, high)})"
+    )
+    return Assessment(rag, reason, TargetProgress(actual, baseline, baseline))
 
 
 def _assess_direction(

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.text import capfirst
 
-from indicators.formatting import format_date, format_number
-from indicators.kinds import Aggregation, MilestoneStatus, Unit
+from indicators.kinds import Aggregation, MilestoneStatus, TargetKind, Unit
 from indicators.models import Measure
-from indicators.values import LARGEST_COUNT, LARGEST_RATE
+from indicators.ratings import target_text
+from indicators.values import LARGEST_COUNT, LARGEST_RATE, largest_benchmark
 
 
 def _number(raw, label: str) -> Decimal | None:
@@ -84,23 +84,29 @@ class BoundedDecimalField(forms.CharField):
 
 def measure_field_names(measure: Measure) -> list[str]:
     if measure.aggregation == Aggregation.RATIO:
-        return [f"m{measure.pk}_numerator", f"m{measure.pk}_denominator"]
-    if measure.unit == Unit.MILESTONE:
-        return [f"m{measure.pk}_status"]
-    return [f"m{measure.pk}_value"]
+        names = [f"m{measure.pk}_numerator", f"m{measure.pk}_denominator"]
+    elif measure.unit == Unit.MILESTONE:
+        names = [f"m{measure.pk}_status"]
+    else:
+        names = [f"m{measure.pk}_value"]
+    if measure.target_kind == TargetKind.BENCHMARK_GROUP:
+        names.append(f"m{measure.pk}_benchmark")
+    return names
+
+
+def is_optional(name: str) -> bool:
+    """The benchmark group's figure may come later than the agency's own: a return is submitted without it."""
+    return name.endswith("_benchmark")
 
 
 def measure_hint(measure: Measure) -> str:
-    """What an officer needs beside the input: the unit where it is not obvious, the target, the caveats."""
+    """What an officer needs beside the input: the unit where it is not obvious, the target as the plan
+    states it (`indicators.ratings.target_text`, as the report prints it), the caveats."""
     parts = []
     if measure.unit == Unit.RATE_PER_100K:
         parts.append("Per 100,000 population.")
-    if measure.target_value is not None:
-        parts.append(f"Target: {format_number(measure.target_value, Unit(measure.unit))}.")
-    elif measure.baseline_value is not None:
-        parts.append(f"Baseline: {format_number(measure.baseline_value, Unit(measure.unit))}.")
-    if measure.due_date:
-        parts.append(f"Due by {format_date(measure.due_date)}.")
+    if measure.target_kind not in TargetKind.comparison_only():
+        parts.append(f"Target: {target_text(measure.spec)}.")
     if measure.caveats:
         parts.append(measure.caveats)
     return " ".join(parts)
@@ -130,4 +136,19 @@ def fields_for(measure: Measure) -> dict[str, forms.Field]:
     else:
         field = WholeNumberField(label=name)
     field.help_text = hint
-    return {f"m{measure.pk}_value" if measure.unit != Unit.MILESTONE else f"m{measure.pk}_status": field}
+    fields = {f"m{measure.pk}_value" if measure.unit != Unit.MILESTONE else f"m{measure.pk}_status": field}
+    return fields | _benchmark_field(measure)
+
+
+def _benchmark_field(measure: Measure) -> dict[str, forms.Field]:
+    """For a measure compared with a benchmark group, the group's figure for the same quarter."""
+    if measure.target_kind != TargetKind.BENCHMARK_GROUP:
+        return {}
+    field = BoundedDecimalField(
+        label=f"The {measure.benchmark_group} for {measure.name}",
+        maximum=largest_benchmark(measure.unit),
+        suffix="%" if measure.unit == Unit.PERCENTAGE else "",
+        help_text="The benchmark group's figure for the same quarter, in the same unit, if it is out: the "
+        "rating waits for it. You can submit without it.",
+    )
+    return {f"m{measure.pk}_benchmark": field}

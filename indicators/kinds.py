@@ -28,10 +28,11 @@ class Aggregation(TextChoices):
 
 
 class TargetKind(TextChoices):
-    """The eight kinds of benchmark or target that action plans print.
+    """The kinds of benchmark or target that action plans print.
 
     A number to reach is cumulative over the year for a flow measure (30 completions: 15 expected by the
-    end of Q2) and a level to reach for a stock measure (1,416 adults in treatment).
+    end of Q2) and a level to reach for a stock measure (1,416 adults in treatment). What each kind needs,
+    and how it is rated, is `indicators.targets`.
     """
 
     ROLLING_COMPARISON = "rolling", "Rolling Year Rolling Quarter (comparison only)"
@@ -42,6 +43,10 @@ class TargetKind(TextChoices):
     REDUCTION_FROM_BASELINE = "reduction", "A reduction from a baseline"
     DIRECTION = "direction", "A direction of travel"
     MILESTONE = "milestone", "A milestone date"
+    CHANGE = "change", "A percentage change from a baseline by a date"
+    MAINTAIN = "maintain", "Maintain: stay within a band of the baseline"
+    RANGE = "range", "A range to stay within"
+    BENCHMARK_GROUP = "group", "Compared with a benchmark group"
 
     @classmethod
     def comparison_only(cls) -> frozenset["TargetKind"]:

@@ -8,6 +8,7 @@ from django.db import models
 
 from indicators.calculations import MeasureSpec
 from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polarity, TargetKind, Unit
+from indicators.targets import FIELD_WORDS, target_problems
 
 
 class Indicator(models.Model):
@@ -19,6 +20,12 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField()
     code = models.CharField(
         max_length=20, help_text="Stable across plan years, e.g. ASB-01. Unique within a plan year."
+    )
+    reference = models.CharField(
+        "printed reference",
+        max_length=20,
+        blank=True,
+        help_text='The number the plan prints beside it, e.g. "2.4"; blank where it prints none.',
     )
     text = models.TextField(
         help_text="The indicator (or action, where the plan has a separate measure column)."
@@ -83,10 +90,62 @@ class Measure(models.Model):
         related_name="measures",
         help_text="The agency that supplies the figure. Blank: the partnership's coordinators supply it.",
     )
-    target_kind = models.CharField(max_length=12, choices=TargetKind)
-    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True, help_text="For a milestone: when it must be complete.")
+    target_kind = models.CharField(
+        max_length=12, choices=TargetKind, help_text="Each kind takes only the target fields it uses."
+    )
+    target_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a number or percentage to reach, or a level below a baseline.",
+    )
+    baseline_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a reduction, a change by a date or a level to maintain. For a change or a level to "
+        "maintain it is the baseline year's figure, counted as the rolling year is (a year's total for a "
+        "count).",
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text="The financial year of the baseline, by the year it starts: 2004 for 2004-05.",
+    )
+    change_percent = models.DecimalField(
+        "change in percent",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a change by a date: the change on the baseline, e.g. -20 for a fifth less.",
+    )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="For a milestone, or a change by a date: when it is due."
+    )
+    band_percent = models.DecimalField(
+        "band in percent",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="To maintain: how far either side of the baseline still counts, in % of it, e.g. 5.",
+    )
+    range_low = models.DecimalField(
+        "bottom of the range", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    range_high = models.DecimalField(
+        "top of the range", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    benchmark_group = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a comparison with a benchmark group: the group's figure, as printed, e.g. most "
+        "similar group average. Its figure is entered with each return.",
+    )
     amber_threshold_percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -120,10 +179,7 @@ class Measure(models.Model):
             polarity=Polarity(self.polarity),
             aggregation=Aggregation(self.aggregation),
             target_kind=TargetKind(self.target_kind),
-            target_value=self.target_value,
-            baseline_value=self.baseline_value,
-            due_date=self.due_date,
-            amber_threshold_percent=self.amber_threshold_percent,
+            **{name: getattr(self, name) for name in FIELD_WORDS},
         )
 
     @property
@@ -135,22 +191,9 @@ class Measure(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        kind = self.target_kind
-        if kind in (TargetKind.NUMBER, TargetKind.PERCENTAGE) and self.target_value is None:
-            errors["target_value"] = "A number or percentage target needs a target value."
-        if (
-            kind == TargetKind.PERCENTAGE
-            and self.target_value is not None
-            and not 0 <= self.target_value <= 100
-        ):
-            errors["target_value"] = "A percentage target must be between 0 and 100."
-        if kind == TargetKind.REDUCTION_FROM_BASELINE and self.baseline_value is None:
-            errors["baseline_value"] = "A reduction from a baseline needs the baseline value."
-        if kind == TargetKind.MILESTONE:
-            if self.due_date is None:
-                errors["due_date"] = "A milestone needs the date it is due."
-            if self.unit != Unit.MILESTONE:
-                errors["unit"] = "A milestone target needs the yes/no milestone unit."
+        if self.target_kind in TargetKind.values:
+            values = {name: getattr(self, name) for name in FIELD_WORDS}
+            errors |= target_problems(self.target_kind, values, self.unit, self.polarity)
         if self.unit == Unit.MILESTONE and self.aggregation != Aggregation.STOCK:
             errors["aggregation"] = "A milestone's latest status stands: choose stock."
         if self.indicator_id and self.supplier_id:

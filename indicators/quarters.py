@@ -130,6 +130,10 @@ class Quarter:
         year, index = divmod(self.year * 4 + self.number - 1 + n, 4)
         return type(self)(year, index + 1)
 
+    def quarters_since(self, other: "Quarter") -> int:
+        """How many quarters after `other` this one is (negative when before it)."""
+        return (self.year * 4 + self.number) - (other.year * 4 + other.number)
+
     def previous(self) -> Self:
         return self.shifted(-1)
 

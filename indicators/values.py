@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from csp.spreadsheets import cell_text, plain_number
-from indicators.kinds import Aggregation, MilestoneStatus, Unit
+from indicators.kinds import Aggregation, MilestoneStatus, TargetKind, Unit
 from indicators.models import Measure
 
 LARGEST_COUNT = Decimal(10**9)
@@ -34,11 +34,13 @@ class FigureValues:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     status: str = ""
+    benchmark: Decimal | None = None
+    """A benchmark group's figure for the quarter, for a measure compared with one."""
 
     @classmethod
     def of(cls, figure) -> "FigureValues":
-        """The values of anything with a figure's four parts (a stored figure)."""
-        return cls(figure.value, figure.numerator, figure.denominator, figure.status or "")
+        """The values of anything with a figure's parts (a stored figure)."""
+        return cls(figure.value, figure.numerator, figure.denominator, figure.status or "", figure.benchmark)
 
 
 def figure_value_problems(measure: Measure, values: FigureValues) -> dict[str, str]:
@@ -46,6 +48,10 @@ def figure_value_problems(measure: Measure, values: FigureValues) -> dict[str, s
     return form: the right parts for the kind of measure, no negatives, no percentage over 100, no
     numerator above its denominator, no absurd magnitudes)."""
     problems: dict[str, str] = {}
+    if values.benchmark is not None:
+        problem = _benchmark_problem(measure, values.benchmark)
+        if problem:
+            problems["benchmark"] = problem
     kind_parts = ("value", "numerator", "denominator")
     if measure.unit == Unit.MILESTONE:
         for part in kind_parts:
@@ -103,6 +109,24 @@ def figure_value_problems(measure: Measure, values: FigureValues) -> dict[str, s
     if number is not None and "value" not in problems and number.as_tuple().exponent < -2:
         problems["value"] = f"Give the value with no more than 2 decimal places, not {plain_number(number)}."
     return problems
+
+
+def largest_benchmark(unit: str) -> Decimal:
+    """The largest figure a benchmark group can have in the unit: the same bounds as the agency's own."""
+    return {Unit.PERCENTAGE: Decimal(100), Unit.RATE_PER_100K: LARGEST_RATE}.get(unit, LARGEST_COUNT)
+
+
+def _benchmark_problem(measure: Measure, number: Decimal) -> str | None:
+    """A benchmark group's figure: only for a measure compared with one, and in its unit's range."""
+    if measure.target_kind != TargetKind.BENCHMARK_GROUP:
+        return f"Leave the benchmark blank: {measure.code} is not compared with a benchmark group."
+    if number < 0:
+        return f"The benchmark group's figure cannot be negative: {plain_number(number)}."
+    if number > largest_benchmark(measure.unit):
+        return f"The benchmark group's figure ({plain_number(number)}) is too large: check it."
+    if number.as_tuple().exponent < -2:
+        return f"Give the benchmark group's figure to no more than 2 decimal places: {plain_number(number)}."
+    return None
 
 
 def _count_problem(number: Decimal, column: str) -> str | None:

@@ -31,6 +31,8 @@ STATUS_ORDER = (
 class Action:
     label: str
     anchor: str
+    reference: str
+    """The number the plan prints beside it ("2.4"), or ""."""
     text: str
     owner: str
     lead: str
@@ -87,7 +89,7 @@ def quarter_actions(period: ReportingPeriod, priorities) -> dict[int, tuple[Acti
         for update in DeliverableUpdate.objects.filter(period=period).select_related("agency")
     }
     plan_year_id = period.plan_year_id
-    before = DeliverableUpdate.objects.latest_received(plan_year_id, up_to=period.number - 1)
+    before = DeliverableUpdate.objects.latest_received(plan_year_id, up_to=period.quarter.previous())
     return {
         priority.pk: tuple(
             _action(deliverable, this_quarter.get(deliverable.pk), before.get(deliverable.pk))
@@ -107,6 +109,7 @@ def _action(deliverable, update: DeliverableUpdate | None, before: DeliverableUp
     return Action(
         label=deliverable.label,
         anchor=f"action-{deliverable.priority.code.lower()}-{deliverable.order}",
+        reference=deliverable.reference,
         text=deliverable.text,
         owner=owner.name if owner else COORDINATOR,
         lead=deliverable.lead_agency.display_name if deliverable.lead_agency else "",

@@ -17,13 +17,13 @@ from indicators.formatting import format_date
 from indicators.kinds import Rag, TargetKind
 from indicators.ratings import RAG_WORDS
 from reporting.actions import NO_UPDATE, Action, StatusCount, quarter_actions, status_counts
-from reporting.definitions import CALCULATIONS, TARGET_KINDS, Definition
+from reporting.definitions import CALCULATIONS, Definition, target_kind_text
 from reporting.measure_rows import MeasureRow, measure_row
 from returns.figures import QuarterRatings, rate_quarter
 from returns.models import ReportingPeriod, Return, ReturnState
 from themes.plan import load_plan
 
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 """Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
 
 
@@ -56,6 +56,8 @@ class Update:
 class IndicatorRow:
     code: str
     anchor: str
+    reference: str
+    """The number the plan prints beside it ("2.4"), or ""."""
     text: str
     measure_text: str
     benchmark: str
@@ -71,13 +73,15 @@ class IndicatorRow:
 @dataclass(frozen=True)
 class Theme:
     text: str
-    children: tuple[str, ...] = ()
+    reference: str = ""
+    children: tuple["Theme", ...] = ()
 
 
 @dataclass(frozen=True)
 class PrioritySection:
     code: str
     anchor: str
+    reference: str
     heading: str
     led_by: str
     themes: tuple[Theme, ...]
@@ -129,9 +133,12 @@ class QuarterlyReport:
     partnership: str
     plan_title: str
     plan_year: str
+    plan_progress: str
+    """For a plan over several years, which of them the quarter is in ("year 2 of 3"); else ""."""
     quarter_in_words: str
     quarter_short: str
     marking: str
+    """A Government Security Classification, or "" for none: then nothing is printed."""
     deadline: str
     period_state: str
     summary: str
@@ -261,10 +268,12 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
             PrioritySection(
                 code=priority.code,
                 anchor=f"priority-{priority.code.lower()}",
+                reference=priority.reference,
                 heading=priority.heading,
                 led_by=priority.led_by,
                 themes=tuple(
-                    Theme(t.text, tuple(c.text for c in t.children.all())) for t in priority.top_themes
+                    Theme(t.text, t.reference, tuple(Theme(c.text, c.reference) for c in t.children.all()))
+                    for t in priority.top_themes
                 ),
                 actions=actions[priority.pk],
                 indicators=tuple(rows),
@@ -280,9 +289,10 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         partnership=partnership.name,
         plan_title=plan_year.title,
         plan_year=plan_year.label,
+        plan_progress=_plan_progress(plan_year, quarter),
         quarter_in_words=quarter.label_in_words,
         quarter_short=quarter.short_label,
-        marking=partnership.protective_marking.strip() or "OFFICIAL",
+        marking=partnership.protective_marking,
         deadline=format_date(period.deadline),
         period_state=period.get_state_display(),
         summary=period.summary.strip(),
@@ -327,6 +337,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
     row = IndicatorRow(
         code=indicator.code,
         anchor=code_anchor,
+        reference=indicator.reference,
         text=indicator.text,
         measure_text=indicator.measure_text,
         benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),
@@ -355,6 +366,13 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
         ),
     )
     return row, pairs
+
+
+def _plan_progress(plan_year, quarter) -> str:
+    years = list(plan_year.years)
+    if len(years) == 1 or quarter.year not in years:
+        return ""
+    return f"year {years.index(quarter.year) + 1} of {len(years)}"
 
 
 def _count(ratings) -> RagCounts:
@@ -398,7 +416,7 @@ def _benchmarks(priorities) -> tuple[Definition, ...]:
             for measure in indicator.measures.all():
                 printed.setdefault(measure.target_kind, [])
     return tuple(
-        Definition(kind.label, TARGET_KINDS[kind], tuple(printed[kind]))
+        Definition(kind.label, target_kind_text(kind), tuple(printed[kind]))
         for kind in TargetKind
         if kind.value in printed
     )

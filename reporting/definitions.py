@@ -1,12 +1,20 @@
 """The report's appendix of definitions: every kind of benchmark, and every calculation it prints.
 
-Kept beside the builder, in words a SEG member can check a figure against; the rules themselves are in
-`indicators.calculations`, and these words must say what it does.
+Kept beside the builder, in words a SEG member can check a figure against. Each kind of target is
+explained from the rule its rating follows (`indicators.targets.explain`) and a worked example that the
+rating code itself rates, so the words cannot drift from the arithmetic; the calculations' words here
+must say what `indicators.calculations` does.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, TargetKind
+from indicators.calculations import MeasureSpec, Observation, assess_target
+from indicators.kinds import DEFAULT_AMBER_THRESHOLD_PERCENT, Aggregation, Polarity, TargetKind, Unit
+from indicators.quarters import Quarter
+from indicators.ratings import RAG_WORDS
+from indicators.targets import explain
 
 
 @dataclass(frozen=True)
@@ -17,36 +25,104 @@ class Definition:
     """The plan's own wording for this kind of benchmark, where it has any."""
 
 
-TARGET_KINDS = {
-    TargetKind.ROLLING_COMPARISON: (
-        "Comparison only, with no target: the rolling year against the year before it, and the quarter "
-        "against the quarter before it. The rating is the supplying agency's own."
+def _example(spec: MeasureSpec, observations: dict, quarter: str) -> str:
+    """A worked example, rated by the rating code itself: its numbers and its colour are the rule's."""
+    assessment = assess_target(spec, observations, Quarter.from_code(quarter), today=date(2000, 1, 1))
+    return f"For example: {assessment.reason}, which is {RAG_WORDS[assessment.rag].lower()}."
+
+
+def _rolling(first: str, *values) -> dict:
+    start = Quarter.from_code(first)
+    return {start.shifted(n): Observation(value=Decimal(v)) for n, v in enumerate(values)}
+
+
+def _spec(
+    kind: TargetKind,
+    unit=Unit.COUNT,
+    aggregation=Aggregation.FLOW,
+    polarity=Polarity.LOWER_IS_BETTER,
+    **target,
+):
+    return MeasureSpec(unit, polarity, aggregation, kind, **target)
+
+
+EXAMPLES = {
+    TargetKind.NUMBER: lambda: _example(
+        _spec(TargetKind.NUMBER, polarity=Polarity.HIGHER_IS_BETTER, target_value=Decimal(30)),
+        _rolling("2026-27-Q1", 6, 8),
+        "2026-27-Q2",
     ),
-    TargetKind.QUARTERLY: (
-        "A quarterly update with no target: the figures are reported for information and the rating is the "
-        "supplying agency's own."
+    TargetKind.PERCENTAGE: lambda: _example(
+        _spec(
+            TargetKind.PERCENTAGE,
+            Unit.PERCENTAGE,
+            Aggregation.STOCK,
+            Polarity.HIGHER_IS_BETTER,
+            target_value=Decimal(63),
+        ),
+        _rolling("2026-27-Q2", 60),
+        "2026-27-Q2",
     ),
-    TargetKind.NOT_APPLICABLE: "No target or benchmark applies; the rating is the supplying agency's own.",
-    TargetKind.NUMBER: (
-        "A number to reach. For a count that adds up over the year, the year to date is compared with a "
-        "straight-line share of the year's target (30 in the year means 15 expected by the end of "
-        "Quarter 2). For a level, such as people in treatment, this quarter's figure is compared with "
-        "the target."
+    TargetKind.REDUCTION_FROM_BASELINE: lambda: _example(
+        _spec(
+            TargetKind.REDUCTION_FROM_BASELINE,
+            Unit.RATE_PER_100K,
+            Aggregation.STOCK,
+            baseline_value=Decimal(146),
+        ),
+        _rolling("2026-27-Q2", 150),
+        "2026-27-Q2",
     ),
-    TargetKind.PERCENTAGE: "A percentage to reach: this quarter's figure is compared with it.",
-    TargetKind.REDUCTION_FROM_BASELINE: (
-        "A fall below a baseline: this quarter's figure below the baseline is green; at the baseline, or "
-        f"above it by up to {DEFAULT_AMBER_THRESHOLD_PERCENT}% of it, is amber; further above is red."
+    TargetKind.DIRECTION: lambda: _example(
+        _spec(TargetKind.DIRECTION), _rolling("2025-26-Q2", 130, 0, 0, 0, 120), "2026-27-Q2"
     ),
-    TargetKind.DIRECTION: (
-        "A direction of travel: this quarter is compared with the same quarter last year, which cancels out "
-        "the seasons. Better is green, no change amber, worse red."
+    TargetKind.CHANGE: lambda: _example(
+        _spec(
+            TargetKind.CHANGE,
+            baseline_value=Decimal(1000),
+            baseline_year=2004,
+            change_percent=Decimal(-20),
+            due_date=date(2008, 3, 31),
+        ),
+        _rolling("2004-05-Q3", 245, 245, 245, 245),
+        "2005-06-Q2",
     ),
-    TargetKind.MILESTONE: (
-        "A milestone with a date: reported complete is green; not complete once the date has passed is red; "
-        "before then the rating is the supplying agency's own."
+    TargetKind.MAINTAIN: lambda: _example(
+        _spec(TargetKind.MAINTAIN, baseline_value=Decimal(1000), band_percent=Decimal(5)),
+        _rolling("2025-26-Q3", 270, 270, 270, 270),
+        "2026-27-Q2",
+    ),
+    TargetKind.RANGE: lambda: _example(
+        _spec(
+            TargetKind.RANGE,
+            Unit.PERCENTAGE,
+            Aggregation.STOCK,
+            range_low=Decimal(60),
+            range_high=Decimal(70),
+        ),
+        _rolling("2026-27-Q2", 72),
+        "2026-27-Q2",
+    ),
+    TargetKind.BENCHMARK_GROUP: lambda: _example(
+        _spec(
+            TargetKind.BENCHMARK_GROUP,
+            Unit.RATE_PER_100K,
+            Aggregation.STOCK,
+            benchmark_group="most similar group average",
+        ),
+        {Quarter.from_code("2026-27-Q2"): Observation(value=Decimal(15), benchmark=Decimal("14.1"))},
+        "2026-27-Q2",
     ),
 }
+"""A worked example for each kind rated on figures."""
+
+
+def target_kind_text(kind: TargetKind) -> str:
+    """What a kind of target means and how it is rated (`indicators.targets.explain`, from the rule the
+    rating follows), with a worked example rated by the rating code."""
+    example = EXAMPLES.get(kind)
+    return explain(kind) + (f" {example()}" if example else "")
+
 
 CALCULATIONS = (
     Definition(

@@ -87,7 +87,7 @@ def measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Retu
         rolling_year=rolling_year,
         rolling_year_change=change,
         year_to_date=to_date,
-        target=target_text(spec, quarter),
+        target=target_text(spec, quarter, figures.target),
         rag=figures.rag.value,
         rag_words=RAG_WORDS[figures.rag],
         rag_reason=figures.rag_reason,

@@ -2,24 +2,84 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin import PartnershipScoped, ReadOnlyAdmin, ScopedAdmin
+from csp.models import PlanYear
 from csp.spreadsheets import SpreadsheetAdmin
 from indicators.quarters import Quarter
 from indicators.values import FigureValues, figure_value_problems
-from returns.models import DeliverableUpdate, Figure, ReportingPeriod, Return
+from returns import periods
+from returns.models import DeliverableUpdate, Figure, PeriodState, ReportingPeriod, Return
 from returns.resources import FigureResource, history_quarter_problem
+from themes import admin as themes_admin
+
+
+class PlanYearForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year", self.instance.start_year), data.get("end_year")
+        if start is not None and self.instance.pk:
+            refusal = periods.span_refusal(self.instance, range(start, (end or start) + 1))
+            if refusal:
+                self.add_error("end_year", refusal)
+        return data
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(themes_admin.PlanYearAdmin):
+    """Plan years, registered here rather than in themes: adding one, here or by importing a workbook,
+    makes its reporting periods (`returns.periods.ensure_periods`), which are this app's. Its first year
+    is fixed once it exists; its span may change while no period it would drop has been opened."""
+
+    form = PlanYearForm
+
+    def import_plan(self, book, **options):
+        return periods.import_plan(book, **options)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("start_year",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            periods.ensure_periods(obj)
+
+
+class PeriodForm(forms.ModelForm):
+    """A period's state changes only as the coordinator's page changes it (`periods.state_change_refusal`)."""
+
+    def clean_state(self):
+        state = self.cleaned_data["state"]
+        current = self.instance.state if self.instance.pk else PeriodState.NOT_OPEN
+        if state != current:
+            refusal = periods.state_change_refusal(current, state)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return state
 
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(ScopedAdmin):
-    list_display = ("__str__", "plan_year", "number", "deadline", "state")
+    """Periods are made with their plan; opening one here creates its returns as the coordinator's page
+    does, by `periods.change_period_state`."""
+
+    form = PeriodForm
+    list_display = ("__str__", "plan_year", "year", "number", "deadline", "state")
     list_filter = ("plan_year", "state")
     search_fields = ("plan_year__title",)
-    ordering = ("-plan_year__start_year", "number")
+    ordering = ("-year", "number")
     list_select_related = ("plan_year__partnership",)
+
+    def save_model(self, request, obj, form, change):
+        wanted = obj.state
+        with transaction.atomic():
+            obj.state = form.initial.get("state", PeriodState.NOT_OPEN) if change else PeriodState.NOT_OPEN
+            super().save_model(request, obj, form, change)
+            if wanted != obj.state:
+                obj.state = periods.change_period_state(obj, request.user, wanted).state
 
 
 class SubmissionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
@@ -81,7 +141,7 @@ class HistoryFigureForm(forms.ModelForm):
 
     class Meta:
         model = Figure
-        fields = ("measure", "year", "number", "value", "numerator", "denominator", "status")
+        fields = ("measure", "year", "number", "value", "numerator", "denominator", "status", "benchmark")
         help_texts = {"year": "The year the financial year starts: 2025 for 2025-26.", "number": "1 to 4."}
 
     def clean(self):
@@ -93,7 +153,11 @@ class HistoryFigureForm(forms.ModelForm):
         if problem:
             self.add_error("year", problem)
         values = FigureValues(
-            data.get("value"), data.get("numerator"), data.get("denominator"), data.get("status") or ""
+            data.get("value"),
+            data.get("numerator"),
+            data.get("denominator"),
+            data.get("status") or "",
+            data.get("benchmark"),
         )
         for field, message in figure_value_problems(measure, values).items():
             if field not in self.errors:
@@ -128,6 +192,7 @@ class FigureAdmin(PartnershipScoped, SpreadsheetAdmin):
         "value",
         ("numerator", "denominator"),
         "status",
+        "benchmark",
         "source_in_full",
     )
     readonly_fields = ("source_in_full",)

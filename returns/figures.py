@@ -60,18 +60,20 @@ def observations_for(
             "numerator",
             "denominator",
             "status",
+            "benchmark",
             "ret_id",
             "measure__indicator__priority__plan_year__start_year",
+            "measure__indicator__priority__plan_year__end_year",
         )
     )
     chosen: dict[tuple[str, Quarter], tuple] = {}
-    for code, year, number, value, numerator, denominator, status, ret_id, plan_start in rows:
+    for code, year, number, value, numerator, denominator, status, benchmark, ret_id, start, end in rows:
         key = (code, Quarter(year, number))
-        # Two plan years' measures may both hold a quarter: prefer a return over history, then the plan
-        # year that contains the quarter.
-        rank = (ret_id is not None, plan_start == year)
+        # Two plans' measures may both hold a quarter: prefer a return over history, then the plan that
+        # contains the quarter.
+        rank = (ret_id is not None, start <= year <= (end or start))
         if key not in chosen or rank > chosen[key][0]:
-            chosen[key] = (rank, Observation(value, numerator, denominator, status or None))
+            chosen[key] = (rank, Observation(value, numerator, denominator, status or None, benchmark))
     result: Observations = defaultdict(dict)
     for (code, q), (_, observation) in chosen.items():
         result[code][q] = observation

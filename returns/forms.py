@@ -7,7 +7,7 @@ from django import forms
 
 from csp.forms import GovUKDateField, HintedRadioSelect
 from csp.spreadsheets import plain_number
-from indicators.fields import fields_for, measure_field_names
+from indicators.fields import fields_for, is_optional, measure_field_names
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
 from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, STATUS_DEFINITIONS, DeliveryStatus
@@ -54,7 +54,7 @@ class ReturnForm(forms.Form):
             self.fields.update(fields_for(measure))
         # Needed to submit but not to save a draft: no "(optional)" beside them.
         for name, field in self.fields.items():
-            if name == "commentary" or name.startswith("m"):
+            if name == "commentary" or (name.startswith("m") and not is_optional(name)):
                 field.needed_to_submit = True
 
     def _limit(self, name: str, limit: int) -> str:
@@ -126,6 +126,7 @@ def initial_for(ret, figures) -> dict:
         initial[prefix + "numerator"] = _plain_or_blank(figure.numerator)
         initial[prefix + "denominator"] = _plain_or_blank(figure.denominator)
         initial[prefix + "status"] = figure.status
+        initial[prefix + "benchmark"] = _plain_or_blank(figure.benchmark)
     return initial
 
 

@@ -1,8 +1,17 @@
-"""Reporting periods: a plan year's four quarters, opening and closing them, deadlines, and new plan years.
+"""Reporting periods: each plan's quarters, opening and closing them, deadlines, and new plans.
 
-Opening a period creates a not-started return for every agency the plan makes responsible for an
-indicator, and an update on every action (`create_missing_items`); a closed period stays closed (single
-returns and updates are re-opened instead, `returns.workflow`).
+A plan's periods come with it, four for each of its financial years, each with the default deadline,
+whatever makes the plan: a new year copied from the last (`start_plan_year`), a workbook imported from
+the command line or the admin (`import_plan`), or the admin's plan year page (`returns.admin`). The plan
+itself is the themes and csp apps' business, and they cannot import this app, so the plan workbook's
+import takes a hook that this module passes; the command and the admin's plan year pages live here, or
+are registered here, for the same reason. A plan loaded with `loaddata` (which runs no code) gets its
+periods when its coordinator first lists them (`ensure_partnership_periods`).
+
+Opening a period, by the coordinator's page or the admin, creates a not-started return for every agency
+the plan makes responsible for an indicator, and an update on every action, by one function
+(`change_period_state`, which calls `create_missing_items`); a closed period stays closed (single returns
+and updates are re-opened instead, `returns.workflow`).
 """
 
 from django.conf import settings
@@ -15,26 +24,39 @@ from simple_history.utils import bulk_create_with_history
 from csp.models import Partnership, PlanYear
 from indicators.models import Indicator
 from indicators.quarters import Quarter, working_days_after
-from returns.models import DeliverableUpdate, DeliveryStatus, PeriodState, ReportingPeriod, Return
+from returns.models import (
+    DeliverableUpdate,
+    DeliveryStatus,
+    PeriodState,
+    ReportingPeriod,
+    Return,
+    periods_up_to,
+)
 from returns.workflow import WorkflowError, coordinator_only
+from themes.import_report import ImportReport
 from themes.models import Deliverable
 from themes.new_year import copy_plan_year
+from themes.plan_import import import_plan as import_plan_only
 
 
 def with_latest_quarter(plan_years: QuerySet[PlanYear]) -> QuerySet[PlanYear]:
-    """Annotate `latest_period_number`: the latest quarter opened for returns (open now, or closed since)."""
+    """Annotate `latest_period_year` and `latest_period_number`: the latest quarter opened for returns
+    (open now, or closed since)."""
     opened = ReportingPeriod.objects.filter(
         plan_year=OuterRef("pk"), state__in=(PeriodState.OPEN, PeriodState.CLOSED)
-    ).order_by("-number")
-    return plan_years.annotate(latest_period_number=Subquery(opened.values("number")[:1]))
+    ).order_by("-year", "-number")
+    return plan_years.annotate(
+        latest_period_year=Subquery(opened.values("year")[:1]),
+        latest_period_number=Subquery(opened.values("number")[:1]),
+    )
 
 
 def latest_reported_quarter(plan_year: PlanYear) -> Quarter | None:
-    """The plan year's latest quarter opened for returns, or None; free if `with_latest_quarter` ran."""
+    """The plan's latest quarter opened for returns, or None; free if `with_latest_quarter` ran."""
     if not hasattr(plan_year, "latest_period_number"):
         plan_year = with_latest_quarter(PlanYear.objects.filter(pk=plan_year.pk)).get()
     number = plan_year.latest_period_number
-    return None if number is None else Quarter(plan_year.start_year, number)
+    return None if number is None else Quarter(plan_year.latest_period_year, number)
 
 
 def current_periods(partnership_ids) -> dict[int, ReportingPeriod]:
@@ -45,7 +67,7 @@ def current_periods(partnership_ids) -> dict[int, ReportingPeriod]:
             plan_year__partnership_id__in=partnership_ids, state__in=(PeriodState.OPEN, PeriodState.CLOSED)
         )
         .select_related("plan_year__partnership")
-        .order_by("plan_year__partnership_id", "-plan_year__start_year", "-number")
+        .order_by("plan_year__partnership_id", "-year", "-number")
     )
     chosen: dict[int, ReportingPeriod] = {}
     for period in periods:
@@ -70,17 +92,31 @@ def period_or_current(partnership: Partnership, period_id: int | None) -> Report
     return get_object_or_404(periods, pk=period_id, plan_year__partnership=partnership)
 
 
+def state_change_refusal(current: str, wanted: str) -> str:
+    """Why a period cannot go from `current` to `wanted`, or "": the one rule for every route. Opening an
+    open period again is allowed: it makes the returns of indicators added since."""
+    if wanted not in PeriodState.values or wanted == PeriodState.NOT_OPEN:
+        return "A period can only be opened or closed."
+    if current == PeriodState.CLOSED and wanted == PeriodState.OPEN:
+        return "A closed period stays closed: re-open the returns that need changing, each with a reason."
+    return ""
+
+
 def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeriod:
-    """Open or close a period. Opening creates a not-started return for every agency that owes one."""
+    """The coordinator opens or closes a period (`change_period_state`)."""
     coordinator_only(user, period.plan_year.partnership_id)
+    return change_period_state(period, user, state)
+
+
+def change_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeriod:
+    """Open or close a period, recorded in its history; opening creates a not-started return for every
+    agency that owes one. The one way to do it, for the coordinator's page and the admin alike: who may
+    is the caller's to check."""
     with transaction.atomic():
         current = ReportingPeriod.objects.select_for_update().select_related("plan_year").get(pk=period.pk)
-        if state not in PeriodState.values or state == PeriodState.NOT_OPEN:
-            raise WorkflowError("A period can only be opened or closed.")
-        if current.state == PeriodState.CLOSED and state == PeriodState.OPEN:
-            raise WorkflowError(
-                "A closed period stays closed: re-open the returns that need changing, each with a reason."
-            )
+        refusal = state_change_refusal(current.state, state)
+        if refusal:
+            raise WorkflowError(refusal)
         current.state = state
         current._history_user = user
         current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
@@ -113,7 +149,9 @@ def missing_items(period: ReportingPeriod) -> tuple[list[Return], list[Deliverab
     ]
 
     done = DeliverableUpdate.objects.filter(
-        period__plan_year_id=plan_year_id, period__number__lt=period.number, status=DeliveryStatus.COMPLETED
+        periods_up_to(period.quarter, before=True),
+        period__plan_year_id=plan_year_id,
+        status=DeliveryStatus.COMPLETED,
     ).received()
     deliverables = Deliverable.objects.filter(priority__plan_year_id=plan_year_id).exclude(
         pk__in=done.values("deliverable_id")
@@ -158,21 +196,69 @@ def bring_up_to_date(period: ReportingPeriod, user) -> int:
     return made + len(handed_over)
 
 
-def ensure_periods(plan_year) -> list[ReportingPeriod]:
-    """The plan year's four periods, created not yet open where missing, with the default deadlines."""
+class PlanSpanError(WorkflowError):
+    """A plan's years no longer include a period that has been opened."""
+
+
+def ensure_periods(plan_year: PlanYear) -> list[ReportingPeriod]:
+    """The plan's periods, four for each of its financial years, in order: created not yet open where
+    missing, each with the default deadline. A period outside the plan's years (its span was shortened)
+    is removed if it was never opened, and refused (`PlanSpanError`) if it was."""
+    refusal = span_refusal(plan_year, plan_year.years)
+    if refusal:
+        raise PlanSpanError(refusal)
+    ReportingPeriod.objects.filter(plan_year=plan_year).exclude(year__in=list(plan_year.years)).delete()
+    existing = {(p.year, p.number): p for p in ReportingPeriod.objects.filter(plan_year=plan_year)}
     periods = []
-    for quarter in Quarter.quarters_of_year(plan_year.start_year):
-        period, _ = ReportingPeriod.objects.get_or_create(
-            plan_year=plan_year,
-            number=quarter.number,
-            defaults={"deadline": working_days_after(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)},
-        )
-        periods.append(period)
+    for year in plan_year.years:
+        for quarter in Quarter.quarters_of_year(year):
+            period = existing.get((year, quarter.number))
+            if period is None:
+                deadline = working_days_after(quarter.end_date, settings.CSP_DEADLINE_WORKING_DAYS)
+                period, _ = ReportingPeriod.objects.get_or_create(
+                    plan_year=plan_year, year=year, number=quarter.number, defaults={"deadline": deadline}
+                )
+            periods.append(period)
     return periods
 
 
+def span_refusal(plan_year: PlanYear, years) -> str:
+    """Why the plan cannot run over `years`, or "": a period outside them has been opened for returns."""
+    if plan_year.pk is None:
+        return ""
+    outside = ReportingPeriod.objects.filter(plan_year=plan_year).exclude(year__in=list(years))
+    opened = outside.exclude(state=PeriodState.NOT_OPEN).order_by("year", "number").first()
+    if opened is None:
+        return ""
+    return (
+        f"{opened.quarter.short_label} has been opened for returns: the plan must still include "
+        f"{opened.quarter.financial_year_label}."
+    )
+
+
+def ensure_partnership_periods(partnership: Partnership) -> None:
+    """Periods for any plan of the partnership that has none: one loaded with `loaddata`, which runs no
+    code. Every other way of making a plan makes its periods with it."""
+    for plan_year in partnership.plan_years.filter(periods__isnull=True):
+        ensure_periods(plan_year)
+
+
+def import_plan(workbook, *, dry_run: bool = False, partnerships: set[str] | None = None) -> ImportReport:
+    """A plan workbook imported (`themes.plan_import.import_plan`) with the plan's periods, in the same
+    transaction: for the `import_plan` command and the admin's import."""
+
+    def with_periods(plan_year: PlanYear) -> list[str]:
+        try:
+            ensure_periods(plan_year)
+        except PlanSpanError as refused:
+            return [str(refused)]
+        return []
+
+    return import_plan_only(workbook, dry_run=dry_run, partnerships=partnerships, then=with_periods)
+
+
 def start_plan_year(previous: PlanYear, start_year: int, user) -> PlanYear:
-    """A new plan year copied from `previous` (`themes.new_year`), with its four periods not yet open."""
+    """A new plan year copied from `previous` (`themes.new_year`), with its periods not yet open."""
     with transaction.atomic():
         new = copy_plan_year(previous, start_year)
         ensure_periods(new)

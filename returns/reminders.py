@@ -117,7 +117,7 @@ def send_reminders(
     report = RunReport()
     due: dict[int, tuple[object, list[notifications.Due]]] = {}
     periods = ReportingPeriod.objects.filter(state=PeriodState.OPEN).select_related("plan_year__partnership")
-    for period in periods.order_by("plan_year__partnership__name", "plan_year__start_year", "number"):
+    for period in periods.order_by("plan_year__partnership__name", "year", "number"):
         kind = kind_due(period, today, days_before=days_before, days_after=days_after)
         if kind is None:
             continue

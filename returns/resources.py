@@ -35,9 +35,7 @@ def history_quarter_problem(measure: Measure, quarter: Quarter) -> str | None:
             "quarters can be imported as history."
         )
     partnership_id = plan_year.partnership_id
-    if ReportingPeriod.objects.filter(
-        plan_year__partnership_id=partnership_id, plan_year__start_year=quarter.year
-    ).exists():
+    if ReportingPeriod.objects.filter(plan_year__partnership_id=partnership_id, year=quarter.year).exists():
         return (
             f"{quarter.code} is in the {quarter.financial_year_label} plan year, which takes its figures "
             "from returns: change the return instead."
@@ -95,6 +93,9 @@ class FigureResource(AllOrNothingResource):
         attribute="denominator", column_name="denominator", readonly=True, widget=FigureNumberWidget()
     )
     status = fields.Field(attribute="status", column_name="status", readonly=True)
+    benchmark = fields.Field(
+        attribute="benchmark", column_name="benchmark", readonly=True, widget=FigureNumberWidget()
+    )
     state = fields.Field(column_name="state", readonly=True)
     commentary = fields.Field(column_name="commentary", readonly=True)
 
@@ -112,6 +113,7 @@ class FigureResource(AllOrNothingResource):
             "numerator",
             "denominator",
             "status",
+            "benchmark",
             "state",
             "commentary",
         )
@@ -213,7 +215,7 @@ class FigureResource(AllOrNothingResource):
             errors["state"] = f"The state must be {HISTORY} (or blank) for history, not {state!r}."
         values = FigureValues()
         parsed = {}
-        for part in ("value", "numerator", "denominator"):
+        for part in ("value", "numerator", "denominator", "benchmark"):
             try:
                 parsed[part] = parse_number(row.get(part), part)
             except ValueError as error:
@@ -231,7 +233,7 @@ class FigureResource(AllOrNothingResource):
                 )
             else:
                 self._seen[key] = number
-        if candidates and not errors.keys() & {"value", "numerator", "denominator", "status"}:
+        if candidates and not errors.keys() & {"value", "numerator", "denominator", "status", "benchmark"}:
             values = FigureValues(**parsed)
             # Every plan year's measure of this code counts the same thing; the latest knows best.
             for part, problem in figure_value_problems(candidates[-1], values).items():
@@ -292,6 +294,7 @@ class FigureResource(AllOrNothingResource):
         instance.numerator = values.numerator
         instance.denominator = values.denominator
         instance.status = values.status
+        instance.benchmark = values.benchmark
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return self._row.unchanged and not import_validation_errors

@@ -47,7 +47,7 @@ class ReturnContent:
     agency_rating: str = ""
     nothing_to_report: bool = False
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
-    """Measure id -> {"value"|"numerator"|"denominator"|"status": ...}."""
+    """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
 
     def apply_to(self, ret: Return, user) -> None:
         ret.commentary = self.commentary
@@ -132,6 +132,7 @@ def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
             "numerator": values.get("numerator"),
             "denominator": values.get("denominator"),
             "status": values.get("status") or "",
+            "benchmark": values.get("benchmark"),
         }
         if figure.pk and all(getattr(figure, k) == v for k, v in new.items()):
             continue

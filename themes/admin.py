@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from csp.admin import PartnershipScoped, ScopedAdmin
-from csp.models import PlanYear
 from indicators.models import Indicator
 from themes import admin_workbook
 from themes.models import Deliverable, KeyTheme, Milestone, Priority
+from themes.plan_import import import_plan
 
 
 class ThemeChoiceInline(PartnershipScoped, admin.TabularInline):
@@ -24,7 +24,7 @@ class ThemeChoiceInline(PartnershipScoped, admin.TabularInline):
 class KeyThemeInline(ThemeChoiceInline):
     model = KeyTheme
     extra = 0
-    fields = ("order", "text", "parent")
+    fields = ("order", "reference", "text", "parent")
     ordering = ("order",)
     theme_field = "parent"
     top_level_only = True  # themes nest one level
@@ -33,7 +33,7 @@ class KeyThemeInline(ThemeChoiceInline):
 class DeliverableInline(ThemeChoiceInline):
     model = Deliverable
     extra = 0
-    fields = ("order", "text", "lead_agency", "owner", "due_date", "delivers_theme")
+    fields = ("order", "reference", "text", "lead_agency", "owner", "due_date", "delivers_theme")
     ordering = ("order",)
     autocomplete_fields = ("lead_agency", "owner")
     theme_field = "delivers_theme"
@@ -50,14 +50,14 @@ class MilestoneInline(PartnershipScoped, admin.TabularInline):
 class IndicatorInline(PartnershipScoped, admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ("order", "code", "text", "benchmark_text", "benchmark_kind")
+    fields = ("order", "code", "reference", "text", "benchmark_text", "benchmark_kind")
     ordering = ("order",)
     show_change_link = True
 
 
 @admin.register(Priority)
 class PriorityAdmin(ScopedAdmin):
-    list_display = ("title", "code", "order", "plan_year", "led_by")
+    list_display = ("title", "code", "reference", "order", "plan_year", "led_by")
     list_filter = ("plan_year",)
     search_fields = ("title", "code", "led_by")
     ordering = ("plan_year", "order")
@@ -87,9 +87,11 @@ class DeliverableAdmin(ScopedAdmin):
     inlines = [MilestoneInline]
 
 
-@admin.register(PlanYear)
 class PlanYearAdmin(ScopedAdmin):
-    list_display = ("__str__", "partnership", "start_year", "title")
+    """Plan years with the plan workbook. Registered by `returns.admin`, which adds their periods: a plan
+    added here or imported comes with them, and themes cannot import the app they belong to."""
+
+    list_display = ("__str__", "partnership", "start_year", "end_year", "title")
     list_filter = ("partnership",)
     search_fields = ("title", "partnership__name")
     ordering = ("partnership__name", "-start_year")
@@ -99,3 +101,7 @@ class PlanYearAdmin(ScopedAdmin):
     def get_urls(self):
         # The plan workbook: import with preview, export, blank template (themes/admin_workbook.py).
         return admin_workbook.urls(self) + super().get_urls()
+
+    def import_plan(self, book, **options):
+        """The workbook import the admin's pages run (`themes.plan_import.import_plan`'s arguments)."""
+        return import_plan(book, **options)

@@ -1,6 +1,8 @@
 """The plan workbook in the admin: import (upload, preview, confirm), export, and the blank template.
 
-Hooked into `PlanYearAdmin` (themes/admin.py) by `urls()` and `export_workbook_action`.
+Hooked into `PlanYearAdmin` (themes/admin.py, registered by returns/admin.py) by `urls()` and
+`export_workbook_action`; the import itself is the model admin's `import_plan`, which adds the plan's
+reporting periods.
 
 Between preview and confirm, the uploaded file waits in default storage under a random name, and that
 name lives only in the uploader's session (which is server-side), with the file's SHA-256. So a confirm
@@ -32,7 +34,6 @@ from csp.models import PlanYear
 from csp.resources import administered_slugs
 from themes import workbook, workbook_export
 from themes.import_report import ImportReport
-from themes.plan_import import import_plan
 from themes.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 
 PENDING_DIR = "plan-imports"
@@ -129,7 +130,7 @@ def _upload(request: HttpRequest, model_admin) -> HttpResponse:
     except RefusedFile as refused:
         form.add_error("workbook", str(refused))
         return _page(request, model_admin, "import_workbook.html", {"form": form})
-    report = import_plan(book, dry_run=True, partnerships=_allowed(request))
+    report = model_admin.import_plan(book, dry_run=True, partnerships=_allowed(request))
     token = _keep(request, checked.data, upload.name) if report.ok and report.changes_anything else None
     return _preview(request, model_admin, report, upload.name, token)
 
@@ -153,7 +154,7 @@ def confirm_import(request: HttpRequest, model_admin) -> HttpResponse:
         messages.error(request, "There is no previewed workbook to import: upload it again.")
         return redirect("admin:csp_planyear_import_workbook")
     try:
-        report = import_plan(
+        report = model_admin.import_plan(
             workbook.read(check_bytes(data, pending["name"])), partnerships=_allowed(request)
         )
     except RefusedFile as refused:

@@ -12,6 +12,12 @@ class Priority(models.Model):
     code = models.SlugField(
         max_length=20, help_text="Stable across plan years; prefixes indicator codes, e.g. ASB, VAWG, DRUGS."
     )
+    reference = models.CharField(
+        "printed reference",
+        max_length=20,
+        blank=True,
+        help_text='The number the plan prints beside it, e.g. "2"; blank where it prints none.',
+    )
     title = models.CharField(max_length=200)
     abbreviation = models.CharField(
         max_length=30, blank=True, help_text="As printed after the title, e.g. VAWG."
@@ -52,6 +58,12 @@ class KeyTheme(models.Model):
     order = models.PositiveSmallIntegerField(
         help_text="Position among all the priority's themes, as printed."
     )
+    reference = models.CharField(
+        "printed reference",
+        max_length=20,
+        blank=True,
+        help_text='The number the plan prints beside it, e.g. "2.4"; blank where it prints none.',
+    )
     text = models.TextField()
 
     class Meta:
@@ -81,6 +93,12 @@ class Deliverable(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="deliverables")
     order = models.PositiveSmallIntegerField()
+    reference = models.CharField(
+        "printed reference",
+        max_length=20,
+        blank=True,
+        help_text='The number the plan prints beside it, e.g. "2.4"; blank where it prints none.',
+    )
     text = models.TextField()
     lead_agency = models.ForeignKey(
         "csp.Agency",
@@ -140,6 +158,8 @@ class Deliverable(models.Model):
     def clean(self) -> None:
         if self.delivers_theme_id and self.delivers_theme.priority_id != self.priority_id:
             raise ValidationError({"delivers_theme": "The theme must belong to the same priority."})
+        if not self.priority_id:
+            return  # a plan import checks a row whose priority could not be saved: the rest without it
         partnership_id = self.priority.plan_year.partnership_id
         for name in ("lead_agency", "owner"):
             agency = getattr(self, name)

@@ -8,6 +8,7 @@ belong to their quarters. The new year's reporting periods are made by `returns.
 which calls this.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from csp.models import PlanYear
@@ -43,14 +44,19 @@ def copy_plan_year(previous: PlanYear, start_year: int) -> PlanYear:
     """Copy `previous` into a new plan year starting in `start_year`.
 
     One transaction: either the whole plan is copied or nothing is. Refuses a year the partnership already
-    has, and a year before the one copied (copying forwards is the only use; backwards is a mistake).
+    has, and a year before the last of the one copied (copying forwards is the only use; backwards is a
+    mistake). The copy is one year long: a strategy over several years is imported, or its end year set.
     """
-    if start_year <= previous.start_year:
-        raise NewYearError(f"The new plan year must start after {previous.start_year}.")
+    if start_year <= previous.last_year:
+        raise NewYearError(f"The new plan year must start after {previous.last_year}.")
     if start_year > 2100:
         raise NewYearError("Enter a year before 2101.")
     new = PlanYear(partnership_id=previous.partnership_id, start_year=start_year)
     new.title = _retitle(previous.title, previous, new.label)[:300]
+    try:
+        new.clean()  # a plan over several years may already hold that year
+    except ValidationError as clash:
+        raise NewYearError(" ".join(clash.messages)) from clash
     with transaction.atomic():
         try:
             with transaction.atomic():

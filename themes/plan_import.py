@@ -1,24 +1,29 @@
-"""Importing a whole plan year from a plan workbook (`themes.workbook`): one function, one transaction."""
+"""Importing a whole plan year from a plan workbook (`themes.workbook`): one function, one transaction.
 
-from collections import defaultdict
-from typing import NoReturn
+How a row is read, checked and saved, and how errors come in one round, is `themes.import_rows`.
+"""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, transaction
 
 from csp.models import Agency, Partnership, PlanYear, normalised_name
 from indicators.models import Indicator, Measure
 from themes import workbook as wb
-from themes.import_report import Change, ImportReport
+from themes.import_report import ImportReport
+from themes.import_rows import UNSAVED, Parsed, RowImporter, unsaved
 from themes.models import Deliverable, KeyTheme, Priority
-from themes.workbook import Problem, Row
+from themes.workbook import Problem
 
-TEMPORARY_ORDER = 32767
-"""Where an item waits while the orders around it are rearranged (the largest small integer)."""
+SHEET_ORDER = {sheet.title: index for index, sheet in enumerate(wb.SHEETS)}
 
 
 def import_plan(
-    workbook: wb.PlanWorkbook, *, dry_run: bool = False, partnerships: set[str] | None = None
+    workbook: wb.PlanWorkbook,
+    *,
+    dry_run: bool = False,
+    partnerships: set[str] | None = None,
+    then: Callable[[PlanYear], Iterable[str]] | None = None,
 ) -> ImportReport:
     """Create or update one plan year from a workbook: all of it, or nothing.
 
@@ -27,11 +32,18 @@ def import_plan(
     and figures stay attached); what is not is created. Nothing is deleted: what the database has and the
     workbook does not is listed in the report and left as it is. With any error, or with `dry_run` (the
     preview), every write is rolled back, so a preview reports exactly what the import would do.
+    `partnerships` limits the slugs that may be imported (None: any). `then(plan_year)` runs in the same
+    transaction once the plan is in, and returns any problems: what a higher layer adds to every plan (its
+    reporting periods, `returns.periods.import_plan`, which the command and the admin use).
     """
     report = ImportReport(dry_run=dry_run, errors=list(workbook.problems))
     try:
         with transaction.atomic():
-            _Importer(workbook, report, partnerships).run()
+            importer = _Importer(workbook, report, partnerships)
+            importer.run()
+            if then is not None and importer.plan_year is not None and not report.errors:
+                for message in then(importer.plan_year):
+                    report.errors.append(Problem(wb.PLAN.title, None, message))
             if dry_run or report.errors:
                 transaction.set_rollback(True)
                 report.plan_year_id = None
@@ -40,30 +52,20 @@ def import_plan(
             Problem("", None, f"The plan could not be saved, and nothing has changed: {error}")
         )
         report.plan_year_id = None
+    report.errors.sort(key=lambda problem: (SHEET_ORDER.get(problem.sheet, -1), problem.row or 0))
     return report
 
 
-class _SkipRow(Exception):
-    """The row is wrong (and has said so), or depends on a row that is."""
-
-
-class _Importer:
+class _Importer(RowImporter):
     def __init__(self, workbook: wb.PlanWorkbook, report: ImportReport, partnerships: set[str] | None):
+        super().__init__(workbook, report)
         self.allowed = partnerships
-        self.rows = workbook.rows
-        self.report = report
         self.partnership: Partnership | None = None
         self.plan_year: PlanYear | None = None
-        self.agency_index: dict[str, list[Agency]] = {}
-        self.keys: dict[str, set] = defaultdict(set)
-        """What each sheet's rows are keyed by, bad rows too: to tell "no such row" from "that row is bad",
-        and what the database has that the workbook does not."""
         self.priorities: dict[str, Priority] = {}
         self.theme_parents: dict[tuple[str, int], int | None] = {}
         self.themes: dict[tuple[str, int], KeyTheme] = {}
         self.indicators: dict[str, Indicator] = {}
-        self.links: dict[int, list[int]] = {}
-        self.matched: dict[type, set[int]] = defaultdict(set)
 
     def run(self) -> None:
         self.plan()
@@ -76,299 +78,221 @@ class _Importer:
         if self.plan_year is not None:
             self.list_left_alone()
 
-    # Helpers
-
-    def error(self, sheet: wb.Sheet, row: Row | None, message: str) -> None:
-        self.report.errors.append(Problem(sheet.title, row.number if row else None, message))
-
-    def fail(self, sheet: wb.Sheet, row: Row, message: str) -> NoReturn:
-        self.error(sheet, row, message)
-        raise _SkipRow
-
-    def parsed(self, sheet: wb.Sheet, check=None) -> list[tuple[Row, dict, object]]:
-        """Each row's typed cells and what `check(row, cells)` resolves; bad rows are reported, left out."""
-        out = []
-        for row in self.rows.get(sheet.title, []):
-            self.keys[sheet.title].update(_row_keys(sheet, row.cells))
-            cells, bad = {}, False
-            for column in sheet.columns:
-                try:
-                    cells[column.name] = column.parse(row.cells.get(column.name))
-                except wb.CellError as error:
-                    self.error(sheet, row, str(error))
-                    bad = True
-            try:
-                if not bad:
-                    out.append((row, cells, check(row, cells) if check else None))
-            except _SkipRow:
-                continue
-        return out
-
-    def unique(self, sheet: wb.Sheet, row: Row, seen: dict, key, description: str) -> None:
-        if key in seen:
-            self.fail(sheet, row, f"{description} is already used on row {seen[key]}.")
-        seen[key] = row.number
-
-    def agency(self, sheet: wb.Sheet, row: Row, name: str) -> Agency:
-        found = self.agency_index.get(normalised_name(name), [])
-        if not found:
-            self.fail(
-                sheet, row, f'no agency called "{name}": add it to the Agencies sheet, or use a name there.'
-            )
-        if len(found) > 1:
-            self.fail(
-                sheet, row, f'"{name}" could be {" or ".join(a.name for a in found)}: use the full name.'
-            )
-        return found[0]
-
-    def referred(self, sheet: wb.Sheet, row: Row, kind: wb.Sheet, key, saved: dict, description: str):
-        """The item a row refers to: an error if the workbook lacks it, a quiet skip if its row is bad."""
-        if key not in self.keys[kind.title]:
-            self.fail(sheet, row, f"{description} in the {kind.title} sheet.")
-        if key not in saved:
-            raise _SkipRow
-        return saved[key]
-
-    def save(
-        self, sheet, row, obj: models.Model, label: str, values: dict, *, columns=None, links=None, trusted=()
-    ):
-        """Set `values` on `obj`, validate and save it if anything changed; report what happened.
-
-        `links` is an indicator's responsible agencies, in order. `columns` maps model fields to the
-        sheet's column names, for error messages. `trusted` are foreign keys just set to saved objects:
-        validating them would only query for what is known to exist, and the uniqueness constraints they
-        take part in are the sheet's to check (codes and orders unique in the workbook, `slot_free`).
-        """
-        is_new, changed = obj.pk is None, []
-        for name, value in values.items():
-            if obj._meta.get_field(name).is_relation:
-                current, wanted = getattr(obj, f"{name}_id"), getattr(value, "pk", None)
-            else:
-                current, wanted = getattr(obj, name), value
-            if is_new or current != wanted:
-                changed.append(name)
-            setattr(obj, name, value)
-        if links is not None and not is_new and self.links.get(obj.pk, []) != [a.pk for a in links]:
-            changed.append("responsible_agencies")
-        if not changed:
-            self.report.unchanged[sheet.title] += 1
-            self.matched[type(obj)].add(obj.pk)
-            return True
-        try:
-            obj.full_clean(exclude=trusted)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                prefix = "" if name == NON_FIELD_ERRORS else f"{(columns or {}).get(name, name)}: "
-                for message in messages:
-                    self.error(sheet, row, prefix + message)
-            return False
-        obj.save()
-        if links is not None and (is_new or "responsible_agencies" in changed):
-            through = Indicator.responsible_agencies.through
-            through.objects.filter(indicator=obj).delete()
-            through.objects.bulk_create([through(indicator=obj, agency=a) for a in links])
-        self.matched[type(obj)].add(obj.pk)
-        shown = () if is_new else tuple(dict.fromkeys((columns or {}).get(n, n) for n in changed))
-        (self.report.created if is_new else self.report.updated).append(
-            Change(sheet.title, row.number, label, shown)
-        )
-        return True
-
-    def save_coded(self, sheet, parsed, existing: dict, parent: str, make, values, **options) -> dict:
-        """Save items found by code, each placed by (parent, order): Priority, Indicator, Measure.
-
-        Items whose place changes move out of the way first, so that two can swap places; a place held
-        by an item the workbook leaves out is an error.
-        """
-        moving = [
-            obj
-            for row, cells, refs in parsed
-            if (obj := existing.get(cells["code"])) is not None
-            and (getattr(obj, f"{parent}_id"), obj.order) != (refs[parent].pk, cells["order"])
-        ]
-        for offset, obj in enumerate(moving):
-            obj.order = TEMPORARY_ORDER - offset
-            type(obj).objects.filter(pk=obj.pk).update(order=obj.order)
-        holders = {(getattr(obj, f"{parent}_id"), obj.order): obj for obj in existing.values()}
-        saved = {}
-        for row, cells, refs in parsed:
-            obj = existing.get(cells["code"]) or make()
-            holder = holders.get((refs[parent].pk, cells["order"]))
-            if holder is not None and holder.pk != obj.pk:
-                self.error(
-                    sheet,
-                    row,
-                    f"the order {cells['order']} is taken by {holder.code}, which is in the database but not "
-                    f"in the workbook: give this row another order, or add {holder.code} to the workbook.",
-                )
-            elif self.save(
-                sheet, row, obj, cells["code"], values(cells, refs), links=refs.get("links"), **options
-            ):
-                saved[cells["code"]] = obj
-        return saved
-
-    # Sheets
-
     def plan(self) -> None:
         sheet, rows = wb.PLAN, self.rows.get(wb.PLAN.title)
         if rows is not None and len(rows) != 1:
-            where = rows[1] if rows else None
-            self.error(sheet, where, f"the Plan sheet needs exactly one row (the plan), not {len(rows)}.")
+            where = rows[1].number if len(rows) > 1 else None
+            self.report.errors.append(
+                Problem(
+                    sheet.title, where, f"the Plan sheet needs exactly one row (the plan), not {len(rows)}."
+                )
+            )
             return
-        for row, cells, _ in self.parsed(sheet):
-            slug = cells["slug"]
-            if self.allowed is not None and slug not in self.allowed:
+        for item in self.parsed(sheet):
+            slug = item.cells["slug"]
+            if self.allowed is not None and slug and slug not in self.allowed:
                 mine = ", ".join(sorted(self.allowed)) or "none"
                 self.error(
-                    sheet, row, f"you may import plans only for the partnerships you administer ({mine})."
+                    sheet,
+                    item.row,
+                    f"you may import plans only for the partnerships you administer ({mine}).",
                 )
                 return
-            partnership = Partnership.objects.filter(slug=slug).first() or Partnership(slug=slug)
+            found = Partnership.objects.filter(slug=slug).first() if slug else None
+            partnership = found or Partnership(slug=slug)
             values = {
-                "name": cells["partnership"],
-                "vision": cells["vision"],
-                "protective_marking": cells["protective_marking"] or "OFFICIAL",
+                "name": item.cells["partnership"],
+                "vision": item.cells["vision"],
+                "protective_marking": item.cells["protective_marking"],
             }
-            if not self.save(
-                sheet, row, partnership, f"partnership {slug}", values, columns={"name": "partnership"}
-            ):
-                return
-            self.partnership = partnership
-            plan_year = PlanYear.objects.filter(
-                partnership=partnership, start_year=cells["start_year"]
-            ).first()
-            plan_year = plan_year or PlanYear(partnership=partnership, start_year=cells["start_year"])
-            self.report.plan_label = str(plan_year)
-            if self.save(sheet, row, plan_year, f"plan year {plan_year.label}", {"title": cells["title"]}):
+            columns = {"name": "partnership"}
+            if self.save(sheet, item, partnership, f"partnership {slug}", values, columns=columns):
+                self.partnership = partnership
+            start_year = item.cells["start_year"]
+            found = (
+                PlanYear.objects.filter(partnership=partnership, start_year=start_year).first()
+                if partnership.pk and start_year
+                else None
+            )
+            plan_year = found or PlanYear(start_year=start_year)
+            end_year = None if item.cells["end_year"] == start_year else item.cells["end_year"]
+            span = PlanYear(start_year=start_year, end_year=end_year).label if start_year else ""
+            self.report.plan_label = f"{item.cells['partnership']} {span}"
+            values = {
+                "partnership": self.partnership or UNSAVED,
+                "start_year": start_year,
+                "end_year": end_year,
+                "title": item.cells["title"],
+            }
+            label = f"plan year {span}".strip()
+            if self.save(sheet, item, plan_year, label, values):
                 self.plan_year = plan_year
                 self.report.plan_year_id = plan_year.pk
 
     def agencies(self) -> None:
-        sheet, spellings = wb.AGENCIES, {}
+        """Agencies are matched by any of their names. A name given twice is reported on the second row,
+        and names the first row's agency only, so nothing that uses it is reported as well."""
+        sheet, spellings, repeated = wb.AGENCIES, {}, {}
 
-        def check(row, cells):
+        def check(item: Parsed):
+            cells = item.cells
             names = [cells["name"], cells["short_name"], *cells["other_names"]]
             for key, name in {normalised_name(n): n for n in reversed(names) if n}.items():
-                self.unique(sheet, row, spellings, key, f'the name "{name}"')
+                if not self.unique(sheet, item, spellings, key, f'the name "{name}"', identity=False):
+                    repeated.setdefault(item.row.number, set()).add(key)
 
         existing = list(Agency.objects.filter(partnership=self.partnership)) if self.partnership else []
         claimed: set[int] = set()
-        for row, cells, _ in self.parsed(sheet, check):
-            if self.partnership is None:
-                continue
-            name = cells["name"]
-            unclaimed = [a for a in existing if a.pk not in claimed]
-            agency = next((a for a in unclaimed if normalised_name(a.name) == normalised_name(name)), None)
-            agency = agency or next((a for a in unclaimed if normalised_name(name) in a.known_names()), None)
+        rows_of: dict[int, int] = {}
+        for item in self.parsed(sheet, check):
+            name = item.cells["name"]
+            unclaimed = [a for a in existing if a.pk is not None and a.pk not in claimed]
+            key = normalised_name(name)
+            agency = next((a for a in unclaimed if normalised_name(a.name) == key), None)
+            agency = agency or next((a for a in unclaimed if key in a.known_names()), None)
             if agency is None:
-                agency = Agency(partnership=self.partnership)
+                agency = Agency()
                 existing.append(agency)
-            values = {k: cells[k] for k in ("name", "short_name")} | {
-                "other_names": "\n".join(cells["other_names"])
+            rows_of[id(agency)] = item.row.number
+            values = {
+                "partnership": self.partnership or UNSAVED,
+                "name": name,
+                "short_name": item.cells["short_name"],
+                "other_names": "\n".join(item.cells["other_names"]),
             }
-            if self.save(sheet, row, agency, name, values):
+            if self.save(sheet, item, agency, name, values) and agency.pk:
                 claimed.add(agency.pk)
         for agency in existing:
-            for name in agency.known_names() if agency.pk else ():
+            for name in agency.known_names() - repeated.get(rows_of.get(id(agency)), set()):
                 self.agency_index.setdefault(name, []).append(agency)
 
     def priorities_sheet(self) -> None:
         sheet, codes, orders = wb.PRIORITIES, {}, {}
 
-        def check(row, cells):
-            self.unique(sheet, row, codes, cells["code"], f"the code {cells['code']}")
-            self.unique(sheet, row, orders, cells["order"], f"the order {cells['order']}")
-            return {"plan_year": self.plan_year}
+        def check(item: Parsed):
+            self.unique(sheet, item, codes, item.cells["code"], f"the code {item.cells['code']}")
+            self.unique(sheet, item, orders, item.cells["order"], f"the order {item.cells['order']}")
+            return {"plan_year": self.plan_year or UNSAVED}
 
         parsed = self.parsed(sheet, check)
-        if self.plan_year is None:
-            return
-        existing = {p.code: p for p in Priority.objects.filter(plan_year=self.plan_year)}
-        make = lambda: Priority(plan_year=self.plan_year)  # noqa: E731
-        self.priorities = self.save_coded(sheet, parsed, existing, "plan_year", make, lambda cells, _: cells)
-
-    def priority(self, sheet: wb.Sheet, row: Row, code: str) -> Priority:
-        return self.referred(
-            sheet, row, wb.PRIORITIES, code, self.priorities, f"no priority with the code {code}"
+        existing = (
+            {p.code: p for p in Priority.objects.filter(plan_year=self.plan_year)} if self.plan_year else {}
         )
+        self.priorities = self.save_coded(
+            sheet,
+            parsed,
+            existing,
+            "plan_year",
+            Priority,
+            lambda cells, refs: cells | refs,
+            trusted=("plan_year",),
+        )
+
+    def priority(self, sheet: wb.Sheet, item: Parsed, code: str):
+        description = f"no priority with the code {code}"
+        return self.referred(sheet, item, wb.PRIORITIES, code, self.priorities, description)
 
     def key_themes(self) -> None:
         sheet, seen = wb.KEY_THEMES, {}
 
-        def check(row, cells):
-            key = (cells["priority"], cells["order"])
-            self.unique(sheet, row, seen, key, f"theme {cells['order']} of {cells['priority']}")
-            self.theme_parents[key] = cells["parent_order"]
+        def check(item: Parsed):
+            key = (item.cells["priority"], item.cells["order"])
+            self.unique(sheet, item, seen, key, f"theme {item.cells['order']} of {item.cells['priority']}")
+            self.theme_parents.setdefault(key, item.cells["parent_order"])
 
         parsed = self.parsed(sheet, check)
-        existing = {
-            (t.priority_id, t.order): t for t in KeyTheme.objects.filter(priority__plan_year=self.plan_year)
-        }
+        existing = (
+            {(t.priority_id, t.order): t for t in KeyTheme.objects.filter(priority__plan_year=self.plan_year)}
+            if self.plan_year
+            else {}
+        )
         # Top-level themes first, so that a nested theme's parent is in place before it.
-        for row, cells, _ in sorted(parsed, key=lambda item: item[1]["parent_order"] is not None):
-            try:
-                self.key_theme(sheet, row, cells, existing)
-            except _SkipRow:
-                continue
+        for item in sorted(parsed, key=lambda item: item.cells["parent_order"] is not None):
+            self.key_theme(sheet, item, existing)
 
-    def key_theme(self, sheet: wb.Sheet, row: Row, cells: dict, existing: dict) -> None:
+    def key_theme(self, sheet: wb.Sheet, item: Parsed, existing: dict) -> None:
+        cells = item.cells
         code, order, parent_order = cells["priority"], cells["order"], cells["parent_order"]
-        priority = self.priority(sheet, row, code)
+        priority = self.priority(sheet, item, code)
         parent = None
         if parent_order is not None:
             if parent_order == order:
-                self.fail(sheet, row, "parent_order: a theme cannot be nested under itself.")
-            if self.theme_parents.get((code, parent_order)) is not None:
-                self.fail(
-                    sheet, row, f"parent_order: theme {parent_order} is nested itself; themes nest one level."
+                self.error(sheet, item.row, "parent_order: a theme cannot be nested under itself.")
+                item.ok = False
+            elif self.theme_parents.get((code, parent_order)) is not None:
+                self.error(
+                    sheet,
+                    item.row,
+                    f"parent_order: theme {parent_order} is nested itself; themes nest one level.",
                 )
-            description = f"parent_order: there is no theme {parent_order} of {code}"
-            parent = self.referred(sheet, row, wb.KEY_THEMES, (code, parent_order), self.themes, description)
-        theme = existing.get((priority.pk, order)) or KeyTheme(priority=priority, order=order)
-        values = {"parent": parent, "text": cells["text"]}
+                item.ok = False
+            else:
+                description = f"parent_order: there is no theme {parent_order} of {code}"
+                parent = self.referred(
+                    sheet, item, wb.KEY_THEMES, (code, parent_order), self.themes, description
+                )
+        theme = (None if unsaved(priority) else existing.get((priority.pk, order))) or KeyTheme(order=order)
+        values = {"priority": priority, "order": order, "parent": parent}
+        values |= {"reference": cells["reference"], "text": cells["text"]}
         options = {"columns": {"parent": "parent_order"}, "trusted": ("priority", "parent")}
-        if self.save(sheet, row, theme, f"{code} theme {order}", values, **options):
+        if self.save(sheet, item, theme, f"{code} theme {order}", values, **options):
             self.themes[(code, order)] = theme
 
     def deliverables(self) -> None:
         sheet, seen = wb.DELIVERABLES, {}
 
-        def check(row, cells):
+        def check(item: Parsed):
+            cells = item.cells
             code, order, theme_order = cells["priority"], cells["order"], cells["delivers_theme"]
-            self.unique(sheet, row, seen, (code, order), f"deliverable {order} of {code}")
-            priority = self.priority(sheet, row, code)
-            lead = self.agency(sheet, row, cells["lead_agency"]) if cells["lead_agency"] else None
+            self.unique(sheet, item, seen, (code, order), f"deliverable {order} of {code}")
             theme = None
             if theme_order is not None:
                 description = f"delivers_theme: there is no theme {theme_order} of {code}"
                 theme = self.referred(
-                    sheet, row, wb.KEY_THEMES, (code, theme_order), self.themes, description
+                    sheet, item, wb.KEY_THEMES, (code, theme_order), self.themes, description
                 )
-            return priority, {"text": cells["text"], "lead_agency": lead, "delivers_theme": theme}
+            return {
+                "priority": self.priority(sheet, item, code),
+                "lead_agency": self.agency(sheet, item, cells["lead_agency"]),
+                "delivers_theme": theme,
+            }
 
-        existing = {
-            (d.priority_id, d.order): d
-            for d in Deliverable.objects.filter(priority__plan_year=self.plan_year)
-        }
-        for row, cells, (priority, values) in self.parsed(sheet, check):
-            item = existing.get((priority.pk, cells["order"])) or Deliverable(
-                priority=priority, order=cells["order"]
-            )
+        existing = (
+            {
+                (d.priority_id, d.order): d
+                for d in Deliverable.objects.filter(priority__plan_year=self.plan_year)
+            }
+            if self.plan_year
+            else {}
+        )
+        for item in self.parsed(sheet, check):
+            cells, priority = item.cells, item.refs["priority"]
+            found = None if unsaved(priority) else existing.get((priority.pk, cells["order"]))
+            deliverable = found or Deliverable(order=cells["order"])
+            values = {name: cells[name] for name in ("order", "reference", "text")} | item.refs
             label = f"{cells['priority']} deliverable {cells['order']}"
-            self.save(sheet, row, item, label, values, trusted=("priority", "lead_agency", "delivers_theme"))
+            trusted = ("priority", "lead_agency", "delivers_theme")
+            self.save(sheet, item, deliverable, label, values, trusted=trusted)
 
     def indicators_sheet(self) -> None:
         sheet, codes, slots = wb.INDICATORS, {}, {}
 
-        def check(row, cells):
-            self.unique(sheet, row, codes, cells["code"], f"the code {cells['code']}")
-            self.unique(sheet, row, slots, (cells["priority"], cells["order"]), f"order {cells['order']}")
-            priority = self.priority(sheet, row, cells["priority"])
-            agencies = [self.agency(sheet, row, name) for name in cells["responsible_agencies"]]
-            return {"priority": priority, "links": list(dict.fromkeys(agencies))}
+        def check(item: Parsed):
+            cells = item.cells
+            self.unique(sheet, item, codes, cells["code"], f"the code {cells['code']}")
+            self.unique(sheet, item, slots, (cells["priority"], cells["order"]), f"order {cells['order']}")
+            agencies = [self.agency(sheet, item, name) for name in cells["responsible_agencies"]]
+            return {
+                "priority": self.priority(sheet, item, cells["priority"]),
+                "links": list({id(agency): agency for agency in agencies}.values()),
+            }
 
         parsed = self.parsed(sheet, check)
-        existing = {i.code: i for i in Indicator.objects.filter(priority__plan_year=self.plan_year)}
+        existing = (
+            {i.code: i for i in Indicator.objects.filter(priority__plan_year=self.plan_year)}
+            if self.plan_year
+            else {}
+        )
         through = Indicator.responsible_agencies.through.objects.filter(indicator__in=existing.values())
         for indicator_id, agency_id in through.order_by("pk").values_list("indicator_id", "agency_id"):
             self.links.setdefault(indicator_id, []).append(agency_id)
@@ -384,38 +308,50 @@ class _Importer:
 
     def measures(self) -> None:
         sheet, codes, slots = wb.MEASURES, {}, {}
-        existing = {m.code: m for m in Measure.objects.filter(indicator__priority__plan_year=self.plan_year)}
+        existing = (
+            {m.code: m for m in Measure.objects.filter(indicator__priority__plan_year=self.plan_year)}
+            if self.plan_year
+            else {}
+        )
         with_figures = set(
             Measure.objects.filter(pk__in=[m.pk for m in existing.values()], figures__isnull=False)
             .values_list("pk", flat=True)
             .distinct()
         )
 
-        def check(row, cells):
+        def check(item: Parsed):
+            cells = item.cells
             code = cells["code"]
-            self.unique(sheet, row, codes, code, f"the code {code}")
-            self.unique(sheet, row, slots, (cells["indicator"], cells["order"]), f"order {cells['order']}")
-            supplier = self.agency(sheet, row, cells["supplier"])
+            self.unique(sheet, item, codes, code, f"the code {code}")
+            self.unique(sheet, item, slots, (cells["indicator"], cells["order"]), f"order {cells['order']}")
             description = f"no indicator with the code {cells['indicator']}"
-            indicator = self.referred(
-                sheet, row, wb.INDICATORS, cells["indicator"], self.indicators, description
-            )
+            refs = {
+                "supplier": self.agency(sheet, item, cells["supplier"]),
+                "indicator": self.referred(
+                    sheet, item, wb.INDICATORS, cells["indicator"], self.indicators, description
+                ),
+            }
             measure = existing.get(code)
-            if measure is not None and measure.pk in with_figures:
+            if measure is not None and measure.pk in with_figures and not {"unit", "aggregation"} & item.bad:
                 was = (measure.unit, measure.aggregation)
                 if was != (cells["unit"], cells["aggregation"]):
-                    self.fail(
+                    self.error(
                         sheet,
-                        row,
+                        item.row,
                         f"{code} already has figures, counted as {was[0]} ({was[1]}): its unit and "
                         "aggregation cannot change. Give the new way of counting a new measure code.",
                     )
-            return {"indicator": indicator, "supplier": supplier}
+            return refs
 
         parsed = self.parsed(sheet, check)
-        values = lambda cells, refs: cells | refs  # noqa: E731
         self.save_coded(
-            sheet, parsed, existing, "indicator", Measure, values, trusted=("indicator", "supplier")
+            sheet,
+            parsed,
+            existing,
+            "indicator",
+            Measure,
+            lambda cells, refs: cells | refs,
+            trusted=("indicator", "supplier"),
         )
 
     def list_left_alone(self) -> None:
@@ -440,17 +376,3 @@ class _Importer:
                     keys, label = {obj.code}, obj.code
                 if not keys & self.keys[sheet.title]:
                     self.report.left_alone.append((sheet.title, label.replace("keytheme", "theme")))
-
-
-def _row_keys(sheet: wb.Sheet, cells: dict) -> set:
-    """A row's keys from its raw cells, even where other cells are wrong."""
-    if sheet is wb.AGENCIES:
-        return {
-            normalised_name(n) for n in [wb.text(cells.get("name")), wb.text(cells.get("short_name"))] if n
-        } | {normalised_name(n) for n in wb.names(cells.get("other_names"))}
-    if sheet in (wb.KEY_THEMES, wb.DELIVERABLES):
-        try:
-            return {(wb.text(cells.get("priority")), wb.integer(cells.get("order"), "order"))}
-        except wb.CellError:
-            return set()
-    return {wb.text(cells.get("code"))} if "code" in sheet.column_names else set()

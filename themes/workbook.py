@@ -2,35 +2,30 @@
 
 The same format comes as one XLSX (a sheet per part) or as CSV files (one per part, in a folder or a
 zip). This module defines the sheets and their columns (with what each cell must hold) and reads either
-form into plain rows once `themes.upload_guard` has passed the file; `themes.workbook_export` writes a plan
-year out. What the rows mean for the database is `themes.plan_import`'s business.
+form into plain rows once `themes.upload_guard` has passed the file (each kind of cell is read by
+`themes.workbook_cells`); `themes.workbook_export` writes a plan year out. What the rows mean for the
+database is `themes.plan_import`'s business.
 """
 
 import csv
-import datetime
 import io
 import warnings
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import openpyxl
 from django.core.exceptions import ImproperlyConfigured
 
-from csp.spreadsheets import FORMULA_STARTS, parse_number, spreadsheet_safe
+from csp.models import ProtectiveMarking
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
 from themes.upload_guard import RefusedFile
+from themes.workbook_cells import EXAMPLES, PARSERS, CellError, choice, choices_in_words, text
 
 MAX_ROWS = 2000
 """Data rows per sheet. Medway's largest sheet has 71; a plan ten times its size still fits."""
 MAX_COLUMNS = 40
-"""Columns read per sheet; anything to the right is ignored (the widest sheet has 15)."""
+"""Columns read per sheet; anything to the right is ignored (the widest sheet has 21)."""
 MAX_CELL_CHARS = 10_000
-LIST_SEPARATOR = ";"
 README_SHEET = "Read me"
-
-
-class CellError(ValueError):
-    """A cell that cannot mean what its column needs; the message is shown as it is."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +33,13 @@ class Column:
     name: str
     help: str
     kind: object = "text"
-    """"text", "integer", "decimal", "date", "names" (separated by semicolons) or a TextChoices class."""
+    """"text", "integer", "decimal", "date", "year", "names" (separated by semicolons) or a TextChoices
+    class."""
     required: bool = False
+    example: str = ""
+    """A value that fits the column, for messages about one that does not (the kind's own if blank)."""
+    names_a: str = ""
+    """The sheet whose rows this column names (a priority's code, an agency's name), if it names any."""
 
     def parse(self, raw):
         """The cell as the typed value this column holds: "" / None / [] for a blank optional cell."""
@@ -47,10 +47,15 @@ class Column:
             raise CellError(f"the {self.name} is missing.")
         if not isinstance(self.kind, str):
             return choice(raw, self.kind, self.name)
-        value = _PARSERS[self.kind](raw, self.name)
+        value = PARSERS[self.kind](raw, self.name, self.example or EXAMPLES.get(self.kind, ""))
         if self.required and value == []:
             raise CellError(f"the {self.name} is missing.")
         return value
+
+    @property
+    def blank(self):
+        """What the column holds for an empty cell."""
+        return {"names": [], "text": ""}.get(self.kind) if isinstance(self.kind, str) else None
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class Sheet:
     filename: str
     help: str
     columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    """The columns other sheets name a row by (a code; a priority and an order; an agency's names)."""
+    item: str = ""
+    """What one row is, in the singular: "indicator"."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -66,21 +75,32 @@ class Sheet:
 
 
 def _one_of(kind) -> str:
-    return f"One of: {', '.join(kind.values)}."
+    return f"One of: {choices_in_words(kind)}."
 
 
 PLAN = Sheet(
     "Plan",
     "plan.csv",
-    "The partnership and the plan year: exactly one row.",
+    "The partnership and the plan (one financial year, or several): exactly one row.",
     (
         Column("partnership", "The partnership's full name.", required=True),
         Column("slug", "Short stable identifier, lower case with hyphens, e.g. medway.", required=True),
         Column("vision", "The vision statement as printed."),
-        Column("protective_marking", "Printed on every report page; blank means OFFICIAL."),
-        Column("start_year", "The year the plan starts: 2026 for 2026-27.", "integer", True),
+        Column(
+            "protective_marking",
+            f"Printed on every report page. {_one_of(ProtectiveMarking)} Blank prints none.",
+            ProtectiveMarking,
+        ),
+        Column("start_year", "The year the plan starts: 2026 or 2026-27.", "year", True),
+        Column(
+            "end_year",
+            "For a plan over several financial years, its last: 2028 or 2028-29. Blank for one year.",
+            "year",
+            example="2028 or 2028-29",
+        ),
         Column("title", "The plan's title as printed.", required=True),
     ),
+    item="plan",
 )
 AGENCIES = Sheet(
     "Agencies",
@@ -91,85 +111,160 @@ AGENCIES = Sheet(
         Column("short_name", "e.g. KFRS."),
         Column("other_names", "Other spellings the plan uses, separated by semicolons.", "names"),
     ),
+    key=("name", "short_name", "other_names"),
+    item="agency",
 )
 PRIORITIES = Sheet(
     "Priorities",
     "priorities.csv",
     "The plan's sections, in order, identified by code.",
     (
-        Column("order", "Position in the plan: 1, 2, 3 ...", "integer", True),
+        Column("order", "Position in the plan: 1, 2, 3 ...", "integer", True, "3"),
         Column("code", "Stable code: letters, digits and hyphens, e.g. ASB.", required=True),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("title", "As printed.", required=True),
         Column("abbreviation", "As printed after the title, e.g. VAWG."),
         Column("led_by", "The body that leads the priority, as printed."),
     ),
+    key=("code",),
+    item="priority",
 )
 KEY_THEMES = Sheet(
     "Key themes",
     "key-themes.csv",
     "Each priority's key-theme bullets, identified by priority and order.",
     (
-        Column("priority", "The priority's code.", required=True),
-        Column("order", "Position among the priority's themes, nested ones included.", "integer", True),
-        Column("parent_order", "For a theme nested under another: that theme's order.", "integer"),
+        Column("priority", "The priority's code.", required=True, names_a="Priorities"),
+        Column("order", "Position among the priority's themes, nested ones included.", "integer", True, "3"),
+        Column(
+            "parent_order",
+            "For a theme nested under another: that theme's order.",
+            "integer",
+            example="1",
+            names_a="Key themes",
+        ),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "As printed.", required=True),
     ),
+    key=("priority", "order"),
+    item="key theme",
 )
 DELIVERABLES = Sheet(
     "Deliverables",
     "deliverables.csv",
     "Each priority's key-deliverable bullets, identified by priority and order.",
     (
-        Column("priority", "The priority's code.", required=True),
-        Column("order", "Position among the priority's deliverables.", "integer", True),
+        Column("priority", "The priority's code.", required=True, names_a="Priorities"),
+        Column("order", "Position among the priority's deliverables.", "integer", True, "3"),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "As printed.", required=True),
-        Column("lead_agency", "Where the plan names one: an agency's name or short name."),
-        Column("delivers_theme", "Where the plan says which key theme this delivers: its order.", "integer"),
+        Column(
+            "lead_agency", "Where the plan names one: an agency's name or short name.", names_a="Agencies"
+        ),
+        Column(
+            "delivers_theme",
+            "Where the plan says which key theme this delivers: its order.",
+            "integer",
+            example="2",
+            names_a="Key themes",
+        ),
     ),
+    item="deliverable",
 )
 INDICATORS = Sheet(
     "Indicators",
     "indicators.csv",
     "One row of a plan table each, word for word, identified by its code.",
     (
-        Column("priority", "The priority's code.", required=True),
-        Column("order", "Position in the priority's table.", "integer", True),
+        Column("priority", "The priority's code.", required=True, names_a="Priorities"),
+        Column("order", "Position in the priority's table.", "integer", True, "3"),
         Column("code", "Stable code, unique in the plan, e.g. ASB-01.", required=True),
+        Column("reference", "The number the plan prints beside it, e.g. 2.4; blank if none."),
         Column("text", "The indicator, or the action where the table has a measure column.", required=True),
         Column("measure_text", "The separate measure column, where the plan has one."),
         Column("benchmark_text", "The benchmark or target as printed, e.g. Rolling Year Rolling Quarter."),
         Column("benchmark_kind", _one_of(TargetKind), TargetKind, True),
         Column("responsible_as_printed", "The Responsible column, word for word.", required=True),
         Column(
-            "responsible_agencies", "Agency names or short names, separated by semicolons.", "names", True
+            "responsible_agencies",
+            "Agency names or short names, separated by semicolons.",
+            "names",
+            True,
+            names_a="Agencies",
         ),
     ),
+    key=("code",),
+    item="indicator",
 )
 MEASURES = Sheet(
     "Measures",
     "measures.csv",
     "What is counted for each indicator, identified by its code. An indicator may have none.",
     (
-        Column("indicator", "The indicator's code.", required=True),
-        Column("order", "Position among the indicator's measures.", "integer", True),
+        Column("indicator", "The indicator's code.", required=True, names_a="Indicators"),
+        Column("order", "Position among the indicator's measures.", "integer", True, "2"),
         Column("code", "Stable code, unique in the plan, e.g. ASB-01-A.", required=True),
         Column("name", "What is counted.", required=True),
         Column("unit", _one_of(Unit), Unit, True),
         Column("polarity", _one_of(Polarity), Polarity, True),
         Column("aggregation", _one_of(Aggregation), Aggregation, True),
-        Column("supplier", "The agency that supplies the figure: name or short name.", required=True),
+        Column(
+            "supplier",
+            "The agency that supplies the figure: name or short name.",
+            required=True,
+            names_a="Agencies",
+        ),
         Column("target_kind", _one_of(TargetKind), TargetKind, True),
-        Column("target_value", "For a number or percentage target: e.g. 1416 or 63.", "decimal"),
-        Column("baseline_value", "For a reduction from a baseline: the baseline.", "decimal"),
-        Column("due_date", "For a milestone: the date it is due, as YYYY-MM-DD.", "date"),
+        Column(
+            "target_value",
+            "For a number or percentage to reach, or a level below a baseline: e.g. 1416 or 63.",
+            "decimal",
+            example="1416",
+        ),
+        Column(
+            "baseline_value",
+            "For a reduction, a change by a date or maintain: the baseline. For a change or maintain, the "
+            "baseline year's figure counted as the rolling year is (a year's total for a count).",
+            "decimal",
+            example="146",
+        ),
+        Column(
+            "baseline_year",
+            "For a change by a date (or, printed only, a reduction or maintain): 2004 or 2004-05.",
+            "year",
+            example="2004 or 2004-05",
+        ),
+        Column(
+            "change_percent",
+            "For a change by a date: the change on the baseline in percent, e.g. -20 for a fifth less.",
+            "decimal",
+            example="-20",
+        ),
+        Column("due_date", "For a milestone or a change by a date: when it is due, as YYYY-MM-DD.", "date"),
+        Column(
+            "band_percent",
+            "For maintain: how far either side of the baseline still counts, in % of it, e.g. 5.",
+            "decimal",
+            example="5",
+        ),
+        Column("range_low", "For a range: its bottom, e.g. 60.", "decimal", example="60"),
+        Column("range_high", "For a range: its top, e.g. 70.", "decimal", example="70"),
+        Column(
+            "benchmark_group",
+            "For a comparison with a benchmark group: the group, e.g. most similar group average. Its "
+            "figure is entered with each return or imported with the history.",
+        ),
         Column(
             "amber_threshold_percent",
             "How far short of target (% of it) is still amber; blank: 10.",
             "decimal",
+            example="10",
         ),
         Column("data_source", "Where the figure comes from."),
         Column("caveats", "What a reader must know about the figure."),
     ),
+    key=("code",),
+    item="measure",
 )
 SHEETS = (PLAN, AGENCIES, PRIORITIES, KEY_THEMES, DELIVERABLES, INDICATORS, MEASURES)
 SHEETS_BY_FILENAME = {s.filename: s for s in SHEETS}
@@ -194,6 +289,8 @@ class Row:
     number: int
     """As the spreadsheet numbers it: the header is row 1."""
     cells: dict[str, object]
+    unread: frozenset[str] = frozenset()
+    """Columns whose cell could not be read (and has been reported): checked no further."""
 
 
 @dataclass
@@ -201,7 +298,14 @@ class PlanWorkbook:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     """Non-blank rows by sheet title."""
     problems: list[Problem] = field(default_factory=list)
-    """What stopped a sheet being read at all: a missing sheet or column, too many rows."""
+    """What stopped a sheet, a column or a cell being read: a missing sheet or column, too many rows."""
+    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """By sheet title, the columns it lacks (all of them where the sheet is missing or unreadable). Each is
+    reported once, in `problems`; nothing that needs it is checked, so nothing is reported twice."""
+
+    def knows_rows_of(self, sheet: "Sheet") -> bool:
+        """Whether the rows that other sheets name in `sheet` are known: its key columns were read."""
+        return not set(self.missing.get(sheet.title, ())) & set(sheet.key)
 
 
 # Reading
@@ -218,8 +322,29 @@ def _header_name(value) -> str:
     return "_".join(str(value or "").split()).casefold()
 
 
+def unchecked(sheet: Sheet, missing) -> str:
+    """What goes unchecked for want of `missing` columns of `sheet`, in words: said once, where the
+    columns are found missing, rather than once for every row that would have needed them."""
+    if set(missing) & set(sheet.key):
+        naming = [other.title for other in SHEETS if any(c.names_a == sheet.title for c in other.columns)]
+        if naming:
+            sheets = " and ".join([", ".join(naming[:-1]), naming[-1]] if len(naming) > 1 else naming)
+            return f"the {sheet.title.lower()} named in {sheets} are not checked against it"
+    return ""
+
+
+def _missing(sheet: Sheet, missing: list[str], book: PlanWorkbook) -> str:
+    """Record the columns a sheet lacks; what that stops being checked, in words."""
+    book.missing[sheet.title] = tuple(missing)
+    also = unchecked(sheet, missing)
+    return f"; {also}" if also else ""
+
+
 def _rows_of(sheet: Sheet, raw_rows, book: PlanWorkbook) -> None:
-    """Turn one sheet's raw rows (header first) into `Row`s, or record why it cannot be read."""
+    """Turn one sheet's raw rows (header first) into `Row`s, recording what cannot be read.
+
+    A missing or unknown column is reported once, and every row is still read and checked for the rest; a
+    cell too long to read is reported and the rest of its row is checked."""
     rows = iter(raw_rows)
     header = [_header_name(v) for v in next(rows, ())]
     unknown = [h for h in header if h and h not in sheet.column_names]
@@ -227,25 +352,37 @@ def _rows_of(sheet: Sheet, raw_rows, book: PlanWorkbook) -> None:
     if unknown or missing:
         parts = [f"missing the column{'s' * (len(missing) > 1)} {', '.join(missing)}"] if missing else []
         parts += [f"has the unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}"] if unknown else []
-        message = f"the header row is {' and '.join(parts)} ({', '.join(sheet.column_names)})."
-        book.problems.append(Problem(sheet.title, 1, message))
-        return
+        message = f"the header row is {' and '.join(parts)} ({', '.join(sheet.column_names)})"
+        if missing:
+            message += (
+                f": nothing is imported until {'they are' if len(missing) > 1 else 'it is'} there, and "
+                f"every row is checked without {'them' if len(missing) > 1 else 'it'}"
+                + _missing(sheet, missing, book)
+            )
+        book.problems.append(Problem(sheet.title, 1, message + "."))
     found = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
-            message = f"more than {MAX_ROWS:,} rows: a plan sheet has at most {MAX_ROWS:,}."
-            book.problems.append(Problem(sheet.title, None, message))
+            message = f"more than {MAX_ROWS:,} rows: a plan sheet has at most {MAX_ROWS:,}"
+            _absent(sheet, message, book)
             return
-        cells = {name: value for name, value in zip(header, values, strict=False) if name}
+        cells = {
+            name: value for name, value in zip(header, values, strict=False) if name in sheet.column_names
+        }
         if not any(text(v) for v in cells.values()):
             continue
-        too_long = [n for n, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS]
-        if too_long:
-            message = f"the {too_long[0]} is over {MAX_CELL_CHARS:,} characters."
+        too_long = frozenset(n for n, v in cells.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS)
+        for name in sorted(too_long):
+            message = f"the {name} is over {MAX_CELL_CHARS:,} characters."
             book.problems.append(Problem(sheet.title, number, message))
-            continue
-        found.append(Row(number, cells))
+        found.append(Row(number, {n: None if n in too_long else v for n, v in cells.items()}, too_long))
     book.rows[sheet.title] = found
+
+
+def _absent(sheet: Sheet, message: str, book: PlanWorkbook) -> None:
+    book.problems.append(
+        Problem(sheet.title, None, message + _missing(sheet, sheet.column_names, book) + ".")
+    )
 
 
 def read_xlsx(data: bytes) -> PlanWorkbook:
@@ -274,7 +411,7 @@ def _read_xlsx(data: bytes) -> PlanWorkbook:
         for sheet in SHEETS:
             title = titles.get(_header_name(sheet.title))
             if title is None:
-                book.problems.append(Problem(sheet.title, None, "the sheet is missing."))
+                _absent(sheet, "the sheet is missing", book)
                 continue
             worksheet = workbook[title]
             worksheet.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off
@@ -295,94 +432,12 @@ def read_csv_files(files: dict[str, bytes]) -> PlanWorkbook:
             )
     for sheet in SHEETS:
         if sheet.filename not in files:
-            book.problems.append(Problem(sheet.title, None, f"the file {sheet.filename} is missing."))
+            _absent(sheet, f"the file {sheet.filename} is missing", book)
             continue
         reader = csv.reader(io.StringIO(files[sheet.filename].decode("utf-8-sig")))
         try:
             _rows_of(sheet, ([cell or None for cell in row[:MAX_COLUMNS]] for row in reader), book)
         except csv.Error as error:
-            book.problems.append(
-                Problem(sheet.title, None, f"{sheet.filename} is not readable CSV: {error}.")
-            )
+            book.rows.pop(sheet.title, None)
+            _absent(sheet, f"{sheet.filename} is not readable CSV: {error}", book)
     return book
-
-
-# Cells
-
-
-def safe_text(value: str) -> str:
-    """Text for a cell: never a formula (a leading apostrophe), and that apostrophe is reversible."""
-    return "'" + value if value.startswith("'") else spreadsheet_safe(value)
-
-
-def text(raw) -> str:
-    """A text cell as stored: ends trimmed, line breaks as \\n, a `safe_text` apostrophe taken off."""
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, datetime.date):
-        raw = raw.isoformat()[:10]
-    value = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if value.startswith("'") and value[1:].startswith((*FORMULA_STARTS, "'")):
-        value = value[1:]
-    return value
-
-
-def decimal(raw, column: str) -> Decimal | None:
-    try:
-        return parse_number(raw, column)
-    except ValueError as error:
-        message = str(error)
-        raise CellError(message[:1].lower() + message[1:]) from None
-
-
-def integer(raw, column: str) -> int | None:
-    number = decimal(raw, column)
-    if number is not None and (number != number.to_integral_value() or not 0 <= number <= 32767):
-        raise CellError(f"the {column} must be a whole number from 0 to 32767, not {text(raw)!r}.")
-    return None if number is None else int(number)
-
-
-def date(raw, column: str) -> datetime.date | None:
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    value = text(raw)
-    if not value:
-        return None
-    try:
-        return datetime.datetime.fromisoformat(value).date()  # 2026-10-31, with or without a time
-    except ValueError:
-        pass
-    try:
-        return datetime.datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError:
-        pass
-    raise CellError(f"the {column} must be a date like 2026-10-31, not {value!r}.")
-
-
-def choice(raw, kind, column: str) -> str:
-    """A choice by its value or its label, in any case: "lower" or "Lower is better"."""
-    value = text(raw).casefold()
-    for option in kind:
-        if value in (option.value.casefold(), option.label.casefold()):
-            return option.value
-    raise CellError(f"the {column} must be one of {', '.join(kind.values)}, not {text(raw)!r}.")
-
-
-def names(raw, _column: str = "") -> list[str]:
-    return [n.strip() for n in text(raw).split(LIST_SEPARATOR) if n.strip()]
-
-
-_PARSERS = {
-    "text": lambda raw, _column: text(raw),
-    "integer": integer,
-    "decimal": decimal,
-    "date": date,
-    "names": names,
-}
-
-
-# Writing

@@ -23,14 +23,13 @@ from themes.workbook import (
     DELIVERABLES,
     INDICATORS,
     KEY_THEMES,
-    LIST_SEPARATOR,
     MEASURES,
     PLAN,
     PRIORITIES,
     README_SHEET,
     SHEETS,
-    safe_text,
 )
+from themes.workbook_cells import LIST_SEPARATOR, safe_text
 
 
 def _cell(value):
@@ -84,7 +83,7 @@ def plan_rows(plan_year) -> dict[str, list[list]]:
     return {
         PLAN.title: [
             [partnership.name, partnership.slug, partnership.vision, partnership.protective_marking]
-            + [plan_year.start_year, plan_year.title]
+            + [plan_year.start_year, plan_year.end_year, plan_year.title]
         ],
         AGENCIES.title: [
             [
@@ -94,14 +93,16 @@ def plan_rows(plan_year) -> dict[str, list[list]]:
             ]
             for a in Agency.objects.filter(partnership=partnership).order_by("name")
         ],
-        PRIORITIES.title: [[p.order, p.code, p.title, p.abbreviation, p.led_by] for p in priorities],
+        PRIORITIES.title: [
+            [p.order, p.code, p.reference, p.title, p.abbreviation, p.led_by] for p in priorities
+        ],
         KEY_THEMES.title: [
-            [p.code, t.order, t.parent.order if t.parent else None, t.text]
+            [p.code, t.order, t.parent.order if t.parent else None, t.reference, t.text]
             for p in priorities
             for t in p.themes.all()
         ],
         DELIVERABLES.title: [
-            [p.code, d.order, d.text, d.lead_agency.name if d.lead_agency else ""]
+            [p.code, d.order, d.reference, d.text, d.lead_agency.name if d.lead_agency else ""]
             + [d.delivers_theme.order if d.delivers_theme else None]
             for p in priorities
             for d in p.deliverables.all()

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from indicators import formatting
 from indicators.kinds import Rag, Unit
-from indicators.ratings import RAG_WORDS
+from indicators.ratings import RAG_WORDS, target_text
 
 register = template.Library()
 
@@ -38,3 +38,11 @@ def rag_tag(rag: str | None):
     """A GOV.UK tag in the RAG colour, always with the word, so colour is never the only signal."""
     value = Rag(rag) if rag else Rag.NO_RATING
     return format_html('<strong class="govuk-tag app-rag--{}">{}</strong>', value.value, RAG_WORDS[value])
+
+
+@register.filter
+def target_words(measure, figures) -> str:
+    """The measure's target in words for the figures' quarter, as the report prints it."""
+    if figures is None:
+        return target_text(measure.spec)
+    return target_text(measure.spec, figures.quarter, figures.target)

@@ -30,7 +30,9 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
     ratings = {}
     if quarter is not None:
         returns = (
-            Return.objects.filter(period__plan_year=plan_year, period__number=quarter.number)
+            Return.objects.filter(
+                period__plan_year=plan_year, period__year=quarter.year, period__number=quarter.number
+            )
             .received()
             .exclude(agency_rating="")
             .only("indicator_id", "agency_id", "state", "agency_rating")
@@ -43,7 +45,7 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
         indicator.latest_rating = ratings.get(indicator.pk)
     updates = {}
     if quarter is not None:
-        updates = DeliverableUpdate.objects.latest_received(plan_year.pk, up_to=quarter.number)
+        updates = DeliverableUpdate.objects.latest_received(plan_year.pk, up_to=quarter)
     for priority in priorities:
         for deliverable in priority.deliverables.all():
             deliverable.latest_update = updates.get(deliverable.pk)

@@ -24,7 +24,7 @@ def report_index(request: HttpRequest, partnership) -> HttpResponse:
     periods = (
         ReportingPeriod.objects.filter(plan_year__partnership=partnership)
         .select_related("plan_year__partnership")
-        .order_by("-plan_year__start_year", "-number")
+        .order_by("-year", "-number")
     )
     return render(request, "reporting/report_index.html", {"periods": periods})
 

@@ -2,7 +2,7 @@
 reminders sent. One module per concept; every model is importable from `returns.models`."""
 
 from returns.models.figures import DECIMAL_PLACES, MAX_DIGITS, Figure
-from returns.models.periods import PeriodState, ReportingPeriod
+from returns.models.periods import PeriodState, ReportingPeriod, periods_up_to
 from returns.models.reminders import NotificationPreference, ReminderKind, ReminderSent
 from returns.models.submissions import (
     BLANK,
@@ -42,4 +42,5 @@ __all__ = [
     "Return",
     "ReturnState",
     "Submission",
+    "periods_up_to",
 ]

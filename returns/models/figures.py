@@ -38,6 +38,14 @@ class Figure(models.Model):
         max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
     )
     status = models.CharField(max_length=12, choices=MilestoneStatus, blank=True)
+    benchmark = models.DecimalField(
+        "benchmark group's figure",
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text="For a measure compared with a benchmark group: the group's figure for the same quarter.",
+    )
 
     history = HistoricalRecords()
 
@@ -60,4 +68,5 @@ class Figure(models.Model):
             numerator=self.numerator,
             denominator=self.denominator,
             status=MilestoneStatus(self.status) if self.status else None,
+            benchmark=self.benchmark,
         )

@@ -1,13 +1,23 @@
-"""Reporting periods: one quarter of a plan year, with its deadline and whether it is open."""
+"""Reporting periods: one quarter of a plan, with its deadline and whether it is open."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from indicators.quarters import Quarter
+
+
+def periods_up_to(quarter: Quarter, *, before: bool = False, prefix: str = "period__") -> models.Q:
+    """A filter for what belongs to periods in `quarter` or earlier (strictly earlier with `before`), by
+    financial year and then quarter: a plan over several years has a Q1 in each."""
+    number = models.Q(**{f"{prefix}number__{'lt' if before else 'lte'}": quarter.number})
+    return models.Q(**{f"{prefix}year__lt": quarter.year}) | (
+        models.Q(**{f"{prefix}year": quarter.year}) & number
+    )
 
 
 class PeriodState(models.TextChoices):
@@ -17,11 +27,18 @@ class PeriodState(models.TextChoices):
 
 
 class ReportingPeriod(models.Model):
-    """One quarter of a plan year, open for returns between the coordinator opening and closing it."""
+    """One quarter of a plan, open for returns between the coordinator opening and closing it.
+
+    A plan over several financial years has four for each: `year` says which (a plan of one year's are
+    all in its start year, which is what `save` takes when none is given).
+    """
 
     partnership_path = "plan_year__partnership"
 
     plan_year = models.ForeignKey("csp.PlanYear", on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField(
+        "financial year", help_text="The year its financial year starts: 2026 for 2026-27."
+    )
     number = models.PositiveSmallIntegerField(
         "quarter", validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -34,17 +51,26 @@ class ReportingPeriod(models.Model):
     history = HistoricalRecords(excluded_fields=["summary"])
 
     class Meta:
-        ordering = ["plan_year", "number"]
+        ordering = ["plan_year", "year", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["plan_year", "number"], name="one_period_per_quarter"),
+            models.UniqueConstraint(fields=["plan_year", "year", "number"], name="one_period_per_quarter"),
         ]
 
     def __str__(self) -> str:
         return self.quarter.label_in_words
 
+    def save(self, *args, **kwargs):
+        if self.year is None:
+            self.year = self.plan_year.start_year
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.year is not None and self.plan_year_id and self.year not in self.plan_year.years:
+            raise ValidationError({"year": f"The plan runs {self.plan_year.label}: choose one of its years."})
+
     @property
     def quarter(self) -> Quarter:
-        return Quarter(self.plan_year.start_year, self.number)
+        return Quarter(self.year, self.number)
 
     @property
     def code(self) -> str:

@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from csp import roles
 from csp.models import Membership
 from indicators.kinds import MilestoneStatus, Rag
+from indicators.quarters import Quarter
+from returns.models.periods import periods_up_to
 
 BLANK = r"^\s*$"
 """Text of only spaces and line breaks: an escalation like that is no escalation."""
@@ -262,14 +264,14 @@ STATUS_RAG = {
 
 
 class DeliverableUpdateQuerySet(SubmissionQuerySet):
-    def latest_received(self, plan_year_id: int, *, up_to: int) -> dict[int, "DeliverableUpdate"]:
-        """The latest received update on each deliverable of the plan year in quarters 1 to `up_to`,
-        by deliverable id: how each action stood at the end of quarter `up_to`. One query."""
+    def latest_received(self, plan_year_id: int, *, up_to: Quarter) -> dict[int, "DeliverableUpdate"]:
+        """The latest received update on each deliverable of the plan up to and including the quarter
+        `up_to`, by deliverable id: how each action stood at its end. One query."""
         updates = (
-            self.filter(period__plan_year_id=plan_year_id, period__number__lte=up_to)
+            self.filter(periods_up_to(up_to), period__plan_year_id=plan_year_id)
             .received()
             .select_related("period__plan_year")
-            .order_by("period__number")
+            .order_by("period__year", "period__number")
         )
         return {update.deliverable_id: update for update in updates}
 

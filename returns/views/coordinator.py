@@ -20,6 +20,7 @@ from returns.models import (
 )
 from returns.periods import (
     bring_up_to_date,
+    ensure_partnership_periods,
     missing_items,
     period_or_current,
     set_period_state,
@@ -31,10 +32,11 @@ from returns.workflow import WorkflowError, approve, reopen, send_back
 
 @coordinator_view
 def periods(request: HttpRequest, partnership) -> HttpResponse:
+    ensure_partnership_periods(partnership)
     periods = (
         ReportingPeriod.objects.filter(plan_year__partnership=partnership)
         .select_related("plan_year__partnership")
-        .order_by("-plan_year__start_year", "number")
+        .order_by("-year", "number")
     )
     for period, (total, done) in zip(periods, _progress(periods), strict=True):
         period.total, period.done = total, done

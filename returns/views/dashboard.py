@@ -42,7 +42,7 @@ def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> d
         "chosen_state": filters.chosen.get("state", ""),
         "periods": ReportingPeriod.objects.filter(plan_year_id=period.plan_year_id)
         .select_related("plan_year")
-        .order_by("number"),
+        .order_by("year", "number"),
         "escalated": Return.objects.filter(period=period).received().escalated().count(),
     }
 

@@ -134,7 +134,7 @@ def _previous(ret: Return) -> tuple[Return | None, list[Figure]]:
             indicator__code=ret.indicator.code,
             indicator__priority__plan_year__partnership=ret.period.plan_year.partnership,
             agency=ret.agency,
-            period__plan_year__start_year=previous_quarter.year,
+            period__year=previous_quarter.year,
             period__number=previous_quarter.number,
         )
         .only("commentary", "state", "nothing_to_report")

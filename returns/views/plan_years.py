@@ -55,7 +55,7 @@ def new_plan_year(request: HttpRequest, partnership) -> HttpResponse:
                 return redirect_to(request, url)
     else:
         latest = partnership.plan_years.order_by("-start_year").first()
-        initial = {"previous": latest, "start_year": latest.start_year + 1} if latest else None
+        initial = {"previous": latest, "start_year": latest.last_year + 1} if latest else None
         form = NewPlanYearForm(initial=initial, partnership=partnership)
     return render_page(request, "returns/new_plan_year.html", "form", {"form": form})
 

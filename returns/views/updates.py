@@ -12,7 +12,7 @@ from csp.htmx import redirect_to, render_page
 from csp.roles import member_view
 from returns.forms import UpdateForm
 from returns.history import history_of
-from returns.models import DeliverableUpdate
+from returns.models import DeliverableUpdate, periods_up_to
 from returns.views.officer import scoped
 from returns.workflow import StaleReturn, WorkflowError, save_and_submit, save_draft
 
@@ -21,10 +21,10 @@ def _previous(update: DeliverableUpdate) -> DeliverableUpdate | None:
     """The last quarter's update on the same deliverable that was received, for context."""
     return (
         DeliverableUpdate.objects.filter(
-            deliverable_id=update.deliverable_id, period__number__lt=update.period.number
+            periods_up_to(update.period.quarter, before=True), deliverable_id=update.deliverable_id
         )
         .received()
-        .order_by("-period__number")
+        .order_by("-period__year", "-period__number")
         .first()
     )
 

@@ -60,7 +60,8 @@ def test_the_second_plan_takes_returns_and_shows_on_its_plan_page_and_in_its_rep
     )
     police = Agency.objects.get(partnership=northam.partnership, name="Kent Police")
     officer = factories.officer_of(police, username="northam-officer")
-    period = ReportingPeriod.objects.create(plan_year=northam, number=1, deadline=datetime.date(2026, 7, 28))
+    period = ReportingPeriod.objects.get(plan_year=northam, number=1)  # the import made its four periods
+    assert period.deadline == datetime.date(2026, 7, 28)  # Tuesday 30 June and 20 working days (no holiday)
 
     set_period_state(period, coordinator, "open")
 

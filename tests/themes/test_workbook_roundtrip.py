@@ -44,16 +44,16 @@ def snapshot(slug: str = "medway", start_year: int = 2026) -> dict:
             partnership.vision,
             partnership.protective_marking,
         ),
-        "plan_year": (plan_year.start_year, plan_year.title),
+        "plan_year": (plan_year.start_year, plan_year.end_year, plan_year.title),
         "agencies": sorted(
             (a.name, a.short_name, a.other_names) for a in Agency.objects.filter(partnership=partnership)
         ),
         "priorities": [
-            (p.order, p.code, p.title, p.abbreviation, p.led_by)
+            (p.order, p.code, p.reference, p.title, p.abbreviation, p.led_by)
             for p in Priority.objects.filter(plan_year=plan_year).order_by("order")
         ],
         "themes": [
-            (t.priority.code, t.order, t.parent.order if t.parent else None, t.text)
+            (t.priority.code, t.order, t.parent.order if t.parent else None, t.reference, t.text)
             for t in KeyTheme.objects.filter(priority__plan_year=plan_year).order_by(
                 "priority__order", "order"
             )
@@ -62,6 +62,7 @@ def snapshot(slug: str = "medway", start_year: int = 2026) -> dict:
             (
                 d.priority.code,
                 d.order,
+                d.reference,
                 d.text,
                 d.lead_agency.name if d.lead_agency else None,
                 d.delivers_theme.order if d.delivers_theme else None,
@@ -75,6 +76,7 @@ def snapshot(slug: str = "medway", start_year: int = 2026) -> dict:
                 i.priority.code,
                 i.order,
                 i.code,
+                i.reference,
                 i.text,
                 i.measure_text,
                 i.benchmark_text,
@@ -101,7 +103,13 @@ def snapshot(slug: str = "medway", start_year: int = 2026) -> dict:
                 m.target_kind,
                 m.target_value,
                 m.baseline_value,
+                m.baseline_year,
+                m.change_percent,
                 m.due_date,
+                m.band_percent,
+                m.range_low,
+                m.range_high,
+                m.benchmark_group,
                 m.amber_threshold_percent,
                 m.data_source,
                 m.caveats,

@@ -40,9 +40,9 @@ class Command(BaseCommand):
             quarter = Quarter.from_code(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        periods = ReportingPeriod.objects.filter(
-            plan_year__start_year=quarter.year, number=quarter.number
-        ).select_related("plan_year__partnership")
+        periods = ReportingPeriod.objects.filter(year=quarter.year, number=quarter.number).select_related(
+            "plan_year__partnership"
+        )
         if options["partnership"]:
             periods = periods.filter(plan_year__partnership__slug=options["partnership"])
         found = list(periods[:2])

@@ -24,8 +24,7 @@ from csp.provisioning import add_user
 from indicators.quarters import Quarter, working_days_after
 from returns.demo import MEDWAY_OWNERS, assign_demo_owners, complete, fill_demo_figures
 from returns.models import PeriodState, ReturnState
-from returns.periods import ensure_periods, set_period_state
-from themes.plan_import import import_plan
+from returns.periods import ensure_periods, import_plan, set_period_state
 from themes.upload_guard import read_path
 from themes.workbook import read as read_workbook
 

@@ -1,18 +1,22 @@
-"""python manage.py import_plan FILE: a plan workbook (.xlsx), a zip of its CSV files, or a folder of them."""
+"""python manage.py import_plan FILE: a plan workbook (.xlsx), a zip of its CSV files, or a folder of them.
+
+Here rather than beside the workbook in themes because an imported plan comes with its reporting periods
+(`returns.periods.import_plan`), which themes cannot import.
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from returns.periods import import_plan
 from themes import workbook
-from themes.plan_import import import_plan
 from themes.upload_guard import RefusedFile, read_path
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update a whole plan year from a plan workbook: all or nothing. Items are matched by "
-        "stable code (or priority and order), updated in place, and never deleted."
+        "Create or update a whole plan from a plan workbook, with its reporting periods: all or nothing. "
+        "Items are matched by stable code (or priority and order), updated in place, and never deleted."
     )
 
     def add_arguments(self, parser):
