@@ -62,6 +62,9 @@ _lock = threading.Lock()  # gevent is cooperative, but the counters are shared b
 acks: list[dict] = []
 outcomes: Counter = Counter()
 statuses: dict[str, Counter] = defaultdict(Counter)
+unexplained: list[dict] = []  # saves neither acknowledged nor refused: what the app answered instead
+ERROR_ITEM = re.compile(r'<ul class="govuk-list govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
+BANNER = re.compile(r'<p class="govuk-notification-banner__heading">(.*?)</p>', re.S)
 _first_start: list[float] = []  # when the first simulated user started
 _started: list[float] = []  # when each had signed in
 
@@ -103,7 +106,14 @@ def _write_results(environment, **kw):
         for ack in acks:
             f.write(json.dumps(ack) + "\n")
     (OUT / "outcomes.json").write_text(
-        json.dumps({"outcomes": outcomes, "statuses": {k: dict(v) for k, v in statuses.items()}}, indent=1)
+        json.dumps(
+            {
+                "outcomes": outcomes,
+                "statuses": {k: dict(v) for k, v in statuses.items()},
+                "unexplained": unexplained,
+            },
+            indent=1,
+        )
     )
 
 
@@ -162,6 +172,22 @@ class Browser(FastHttpUser):
     def note(self, outcome: str) -> None:
         with _lock:
             outcomes[outcome] += 1
+
+    def explain(self, kind: str, response, html: str) -> None:
+        """Keep what the app said to a save that was neither acknowledged nor refused, for the report."""
+        error = ERROR_ITEM.search(html) or BANNER.search(html)
+        with _lock:
+            unexplained.append(
+                {
+                    "kind": kind,
+                    "user": getattr(self, "username", ""),
+                    "ret": getattr(self, "ret", None),
+                    "status": response.status_code,
+                    "hx_redirect": response.headers.get("HX-Redirect") or "",
+                    "error": " ".join(error.group(1).split()) if error else "",
+                    "t": time.time(),
+                }
+            )
 
 
 class Officer(Browser):
@@ -302,6 +328,7 @@ class Officer(Browser):
                 response.failure(f"server error {response.status_code}")
             else:
                 self.note("save neither acknowledged nor refused")
+                self.explain("save (htmx)", response, html)
                 response.failure("save neither acknowledged nor refused")
 
     def save_without_javascript(self) -> None:
@@ -329,6 +356,7 @@ class Officer(Browser):
                 self.not_editable()
             else:
                 self.note("save neither acknowledged nor refused")
+                self.explain("save (no JS)", after, html)
                 self.version = version_in(html) or self.version
         elif response.status_code == 200 and STALE in (response.text or ""):
             self.refused_as_stale(response.text)
@@ -358,6 +386,7 @@ class Officer(Browser):
                 return
             else:
                 self.note("submit neither acknowledged nor refused")
+                self.explain("submit (htmx)", response, html)
                 response.failure("submit neither acknowledged nor refused")
                 return
         self.client.get("/returns/", headers=self.headers(), name="officer home")
