@@ -527,7 +527,8 @@ def main() -> None:
         app.stop()
         app_rows = read_stats(out)
         five_xx, by_code, logged = server_errors(out, folder / "gunicorn-app.log")
-        outcomes = json.loads((out / "outcomes.json").read_text())["outcomes"]
+        results = json.loads((out / "outcomes.json").read_text())
+        outcomes, unexplained = results["outcomes"], results.get("unexplained", [])
         phase = json.loads((out / "measured.json").read_text()) if (out / "measured.json").exists() else {}
 
         bare_rows = []
@@ -580,6 +581,13 @@ def main() -> None:
             f"locust failures: {total['Failure Count']}"
         )
         print(f"  outcomes, whole run: {dict(sorted(outcomes.items()))}")
+        for item in unexplained:
+            print(
+                f"  neither acknowledged nor refused: {item['kind']} by {item['user']} "
+                f"on return {item['ret']}: status {item['status']}, "
+                f"HX-Redirect {item['hx_redirect'] or '-'}, "
+                f"the page said {item['error'] or 'nothing in an error summary or banner'!r}"
+            )
         print(
             f"  server CPU per request: gunicorn workers {1000 * app_cpu / max(requests, 1):.1f} ms, "
             f"PostgreSQL backends {1000 * pg_cpu / max(requests, 1):.1f} ms; "
