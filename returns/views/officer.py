@@ -122,16 +122,20 @@ class ReturnPage:
         return form
 
 
+def _locked_out(request: HttpRequest, ret: Return) -> HttpResponse:
+    """The answer to a post for a return that can no longer be changed: reload it, saying so."""
+    if request.htmx and request.POST.get("_validate"):
+        # A field's check that arrives after its return was submitted: nothing to say or swap.
+        return HttpResponse(status=204)
+    messages.error(request, "This return can no longer be changed.")
+    return redirect_to(request, reverse("return", args=[ret.pk]))
+
+
 def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     """Save or submit what was posted; a response where the page is left, else None with `page` updated."""
     ret = page.ret
-    here = reverse("return", args=[ret.pk])
     if not ret.is_editable_by_officer:
-        if request.htmx and request.POST.get("_validate"):
-            # A field's check that arrives after its return was submitted: nothing to say or swap.
-            return HttpResponse(status=204)
-        messages.error(request, "This return can no longer be changed.")
-        return redirect_to(request, here)
+        return _locked_out(request, ret)
     form = ReturnForm(request.POST, **page.form_kwargs)
     validate_only = request.POST.get("_validate")
     if validate_only and request.htmx and validate_only in form.fields:
@@ -153,6 +157,9 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     except WorkflowError as refused:
         # A refused submit may follow a successful save: carry the new version so nothing is stale.
         ret.refresh_from_db()
+        if not ret.is_editable_by_officer:
+            # Submitted (or its period closed) after this request read it: told as if it came later.
+            return _locked_out(request, ret)
         page.ret = ret
         page.form = page.form_kept(request, refused)
         return None
@@ -160,7 +167,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     page.saved_at = timezone.localtime(ret.updated_at)
     if not request.htmx:
         messages.success(request, f"Draft saved at {page.saved_at:%H:%M}.")
-        return redirect(here)
+        return redirect("return", return_id=ret.pk)
     page.form = None  # the form as saved
     return None
 
