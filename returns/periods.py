@@ -14,6 +14,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from simple_history.utils import bulk_create_with_history
 
+from csp import audit
 from csp.models import PlanYear
 from indicators.models import Indicator
 from indicators.quarters import Quarter
@@ -67,7 +68,9 @@ def set_period_state(period: ReportingPeriod, user, state: str) -> ReportingPeri
             )
         current.state = state
         current._history_user = user
-        current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
+        current._change_reason = audit.history_reason(
+            current, f"{PeriodState(state).label} by {user.get_username()}"
+        )
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
             create_missing_returns(current)

@@ -12,7 +12,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from csp import roles
+from csp import audit, roles
 from indicators.kinds import MilestoneStatus, Rag
 from indicators.models import Measure
 from returns import notifications
@@ -58,7 +58,7 @@ def _may_officer_write(ret: Return, user) -> None:
 def _record(ret: Return, user, reason: str) -> None:
     ret.version += 1
     ret.updated_by = user
-    ret._change_reason = reason
+    ret._change_reason = audit.history_reason(ret, reason)
     ret._history_user = user
     ret.save()
 
