@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from csp import roles
 from csp.htmx import redirect_to, render_page
+from csp.numbers import whole_number
 from indicators.fields import measure_field_names, measure_hint
 from indicators.kinds import Rag
 from indicators.models import Measure
@@ -29,8 +30,7 @@ from returns.workflow import StaleReturn, WorkflowError, save_draft, submit_retu
 def home(request: HttpRequest) -> HttpResponse:
     if roles.is_coordinator(request.user) and "period" not in request.GET:
         return redirect("review_queue_current")
-    period_id = request.GET.get("period", "")
-    period = period_or_current(int(period_id) if period_id.isdigit() else None)
+    period = period_or_current(whole_number(request.GET.get("period")))
     if period is None:
         return render(request, "returns/home.html", {"period": None})
     returns = list(
