@@ -6,12 +6,14 @@ still a formula), ignores + - @, and turns every cell into text; SafeCSV and Saf
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import tablib
 from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+
+from csp.numbers import NotANumber, typed_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,17 +81,15 @@ def parse_number(raw, column: str) -> Decimal | None:
         return None
     if isinstance(raw, int | float | Decimal):
         number = Decimal(str(raw))
-    else:
-        text = str(raw).strip().replace(",", "").replace(" ", "").removesuffix("%")
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"The {column} must be a number, like 42, not {str(raw).strip()!r}.") from None
-    if not number.is_finite():
-        raise ValueError(f"The {column} must be a number, like 42, not {str(raw).strip()!r}.")
-    return number
+        if not number.is_finite():
+            raise ValueError(f"The {column} must be a number, like 42, not {raw!r}.")
+        return number
+    text = str(raw).strip()
+    try:
+        return typed_number(text.removesuffix("%"))
+    except NotANumber as refused:
+        why = f": {refused.why}" if refused.why else ""
+        raise ValueError(f"The {column} must be a number, like 42, not {text!r}{why}.") from None
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):

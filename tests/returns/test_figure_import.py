@@ -170,6 +170,14 @@ def percentage_measure(medway_plan):
             "must be a number, like 42, not 'twelve'",
         ),
         (("medway", "2025-26-Q4", "ASB-01-A", "-5", "", "", ""), "A count cannot be negative"),
+        (
+            ("medway", "2025-26-Q4", "ASB-01-A", "1,2,3", "", "", ""),
+            "must be a number, like 42, not '1,2,3': commas go between thousands",
+        ),
+        (
+            ("medway", "2025-26-Q4", "ASB-01-A", "١٢", "", "", ""),
+            "must be a number, like 42, not '١٢': use the digits 0 to 9",
+        ),
         (("medway", "2025-26-Q4", "ASB-01-A", "2.5", "", "", ""), "A count is a whole number"),
         (("medway", "2025-26-Q4", "ASB-01-A", "", "", "", ""), "The value is missing"),
         (("medway", "2025-26-Q4", "ASB-01-A", "9999999999", "", "", ""), "check the figure"),

@@ -92,6 +92,15 @@ BAD_INPUT = [
     ("count", "value", "1000000000000000", "Incidents must be 1,000,000,000 or fewer: check the figure."),
     ("percentage", "value", "101", "Satisfaction must be 100% or less."),
     ("percentage", "value", "abc", "Enter satisfaction as a number, like 42."),
+    ("count", "value", "١٢", "Enter incidents as a number, like 42: use the digits 0 to 9."),
+    ("count", "value", "１２", "Enter incidents as a number, like 42: use the digits 0 to 9."),
+    (
+        "count",
+        "value",
+        "1,2,3",
+        "Enter incidents as a number, like 42: commas go between thousands, like 1,416.",
+    ),
+    ("percentage", "value", "6,25", "Enter satisfaction as a number, like 42: commas go between thousands"),
     (
         "ratio",
         "denominator",
