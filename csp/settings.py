@@ -26,6 +26,13 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int, *, low: int, high: int, what: str = "a whole number") -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ImproperlyConfigured(f"{name} must be {what} from {low} to {high}, not {raw!r}")
+    return int(raw)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -95,7 +102,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address behind CSP_PROXY_COUNT reverse proxies, from X-Forwarded-For (csp/proxies.py).
+AXES_CLIENT_IP_CALLABLE = "csp.proxies.client_address"
+CSP_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, low=0, high=10, what="the number of proxies")
 
 # Two-factor sign-in (TOTP) for coordinators and administrators: on by default outside DEBUG.
 CSP_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", default=not DEBUG)
@@ -252,10 +261,7 @@ TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 
 
 def env_days(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip() or str(default)
-    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 60:
-        raise ImproperlyConfigured(f"{name} must be a whole number of days from 0 to 60, not {raw!r}")
-    return int(raw)
+    return env_int(name, default, low=0, high=60, what="a whole number of days")
 
 
 CSP_REMINDER_DAYS_BEFORE = env_days("CSP_REMINDER_DAYS_BEFORE", 5)

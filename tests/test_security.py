@@ -73,6 +73,53 @@ def test_repeated_wrong_passwords_lock_that_user_from_that_address_only(client, 
     assert elsewhere.status_code == 302  # a colleague behind another gateway still signs in
 
 
+def test_behind_a_proxy_failures_count_against_the_client_not_the_proxy(client, officer, settings):
+    settings.CSP_PROXY_COUNT = 1
+    login = reverse("login")
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    # Whatever an attacker writes into X-Forwarded-For, the proxy appends the address it saw.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt = {"username": "officer", "password": "wrong"}
+        client.post(login, attempt, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.66", **proxy)
+
+    colleague = client.post(
+        login, {"username": "officer", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    client.logout()
+    attacker = client.post(
+        login,
+        {"username": "officer", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.250, 203.0.113.66",
+        **proxy,
+    )
+
+    assert colleague.status_code == 302  # the real officer, behind the same proxy, still signs in
+    assert attacker.status_code == 429  # and spoofing the header does not escape the lockout
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        (0, "192.0.2.1", "10.9.9.9"),  # no proxy is trusted: the header is anybody's to write
+        (1, "192.0.2.1", "192.0.2.1"),
+        (1, "192.0.2.1, 198.51.100.7", "198.51.100.7"),
+        (2, "192.0.2.1, 198.51.100.7, 10.0.0.2", "198.51.100.7"),
+        (2, "198.51.100.7", "10.9.9.9"),  # fewer hops than proxies: not through them, so not trusted
+        (1, "not-an-address", "10.9.9.9"),
+        (1, "", "10.9.9.9"),
+    ],
+)
+def test_the_client_address_is_the_one_the_outermost_trusted_proxy_saw(
+    rf, settings, proxies, forwarded, address
+):
+    from csp.proxies import client_address
+
+    settings.CSP_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_address(request) == address
+
+
 def test_sessions_end_after_inactivity():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
