@@ -138,10 +138,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from psycopg_pool import ConnectionPool
+
     # psycopg 3's pool keeps connections warm between requests; Django closes nothing it did not open.
+    # `check` tries each connection (an empty query) before handing it out: after PostgreSQL drops its
+    # connections (a restart, a failover) the dead ones are replaced instead of failing the next requests.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        "check": ConnectionPool.check_connection,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
