@@ -33,8 +33,8 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
     """The render of this version of the report, queued if it has not been made yet.
 
     A failed render is tried again only when asked (`retry`), so a page polling for progress does not
-    queue the same failure over and over; a render lost by a dead worker, or whose file has gone from
-    storage, is queued again.
+    queue the same failure over and over; a render nobody is making any more (its worker died, or lost
+    its connection) or whose file has gone from storage is queued again.
     """
     render, created = ReportRender.objects.get_or_create(
         period=period, fingerprint=report.fingerprint, defaults={"requested_on": report.generated_on}
@@ -44,7 +44,7 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
     )
     again = (
         (retry and render.state in (RenderState.FAILED, RenderState.SUPERSEDED))
-        or render.is_stuck(timezone.now())
+        or render.is_abandoned(timezone.now())
         or lost
     )
     if again:
