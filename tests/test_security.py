@@ -176,3 +176,41 @@ def test_two_factor_redirect_refuses_to_send_people_off_site(client, coordinator
     response = client.post(reverse("two_factor_verify"), {"token": code, "next": "https://evil.example/"})
 
     assert response["Location"] == reverse("home")
+
+
+SIGNED_IN_PAGES = [
+    ("officer", "home", lambda p: {}),
+    ("officer", "return", lambda p: {"return_id": p.ret.pk}),
+    ("officer", "return_history", lambda p: {"return_id": p.ret.pk}),
+    ("coordinator", "report", lambda p: {"period_id": p.period.pk}),
+    ("coordinator", "report_figures", lambda p: {"period_id": p.period.pk, "fmt": "csv"}),
+    ("coordinator", "report_figures", lambda p: {"period_id": p.period.pk, "fmt": "xlsx"}),
+    ("coordinator", "report_pdf", lambda p: {"period_id": p.period.pk}),
+    ("coordinator", "dashboard", lambda p: {"period_id": p.period.pk}),
+]
+
+
+@pytest.mark.parametrize(("who", "name", "kwargs"), SIGNED_IN_PAGES)
+def test_signed_in_pages_and_downloads_are_never_stored_by_a_cache(
+    client, plan, officer, coordinator, settings, tmp_path, monkeypatch, who, name, kwargs
+):
+    from reporting import renders
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(renders, "render_pdf", lambda report: b"%PDF-1.7 private figures")
+    client.force_login(officer if who == "officer" else coordinator)
+
+    response = client.get(reverse(name, kwargs=kwargs(plan)))
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
+
+
+def test_an_htmx_partial_for_a_signed_in_user_is_not_stored_either(client, officer, plan):
+    client.force_login(officer)
+
+    response = client.get(reverse("return", args=[plan.ret.pk]), headers={"HX-Request": "true"})
+
+    assert "no-store" in response["Cache-Control"]
