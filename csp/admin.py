@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
-from csp.models import Agency, Membership, Partnership, PlanYear
+from csp.models import Agency, EnrolmentCode, Membership, Partnership, PlanYear
 from csp.resources import AgencyResource
 from csp.spreadsheets import SpreadsheetAdmin
+from csp.two_factor import CODE_LIFETIME, issue_enrolment_code
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,6 +68,7 @@ class CspUserAdmin(UserAdmin):
     """Users with their agency memberships, which decide the returns an officer sees."""
 
     inlines = [MembershipInline]
+    actions = ["issue_two_factor_code"]
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
     list_filter = ("groups", "is_staff", "is_active", "memberships__agency")
 
@@ -74,3 +78,29 @@ class CspUserAdmin(UserAdmin):
     @admin.display(description="roles")
     def roles(self, obj) -> str:
         return ", ".join(g.name for g in obj.groups.all())
+
+    @admin.action(description="Issue a two-factor set-up code (removes their authenticator)")
+    def issue_two_factor_code(self, request, queryset):
+        """Codes are shown on the page this returns, once, and are not kept anywhere in the clear."""
+        if not request.user.has_perm("csp.add_enrolmentcode"):
+            raise PermissionDenied
+        codes = [(user, issue_enrolment_code(user, request.user)) for user in queryset.order_by("username")]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Two-factor set-up codes",
+            "codes": codes,
+            "days": CODE_LIFETIME.days,
+        }
+        return TemplateResponse(request, "admin/csp/two_factor_codes.html", context)
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(ReadOnlyAdmin):
+    """Who was given a set-up code, by whom, and whether it was used: codes are issued from Users."""
+
+    list_display = ("user", "issued_by", "issued_at", "expires_at", "used_at")
+    exclude = ("code_hash",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in super().get_readonly_fields(request, obj) if f != "code_hash"]

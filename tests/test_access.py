@@ -51,7 +51,12 @@ ROUTES = {
     ),
     "password_reset_complete": ("get", lambda p: {}, PUBLIC),
     "healthz": ("get", lambda p: {}, PUBLIC),
-    "two_factor_setup": ("get", lambda p: {}, {"anonymous": "login", **ALL_SIGNED_IN_200}),
+    # Only coordinators (and administrators) set up two-factor sign-in; the others are sent home.
+    "two_factor_setup": (
+        "get",
+        lambda p: {},
+        {"anonymous": "login", "officer": 302, "other_officer": 302, "coordinator": 200, "viewer": 302},
+    ),
     "two_factor_verify": ("get", lambda p: {}, {"anonymous": "login", **dict.fromkeys(ROLES[1:], 302)}),
     "plan": ("get", lambda p: {}, {"anonymous": "login", **dict.fromkeys(ROLES[1:], 302)}),
     "plan_year": (

@@ -134,18 +134,23 @@ def two_factor_required(settings):
 
 
 def test_coordinator_must_set_up_two_factor_before_anything_else(client, coordinator, two_factor_required):
+    from csp.two_factor import issue_enrolment_code
+
+    code = issue_enrolment_code(coordinator, issued_by=None)
     client.force_login(coordinator)
 
     response = client.get(reverse("periods"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
 
-    page = client.get(response["Location"])
+    asked = client.get(response["Location"])
+    assert "set-up code" in asked.content.decode()  # the rest: tests/test_two_factor_enrolment.py
+    page = client.post(response["Location"], {"code": code}, follow=True)
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=coordinator)
-    wrong = client.post(page.request["PATH_INFO"], {"token": "000000", "next": reverse("periods")})
+    wrong = client.post(reverse("two_factor_setup"), {"token": "000000", "next": reverse("periods")})
     assert "The code is not right" in wrong.content.decode()
-    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-    done = client.post(page.request["PATH_INFO"], {"token": code, "next": reverse("periods")})
+    token = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    done = client.post(reverse("two_factor_setup"), {"token": token, "next": reverse("periods")})
     assert done.status_code == 302 and done["Location"] == reverse("periods")
     assert client.get(reverse("periods")).status_code == 200
 
