@@ -28,10 +28,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from csp.models import PlanYear
+from csp.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 from themes import workbook, workbook_export
 from themes.import_report import ImportReport
 from themes.plan_import import import_plan
-from themes.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 
 PENDING_DIR = "plan-imports"
 SESSION_KEY = "plan_workbook_import"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from csp.upload_guard import RefusedFile, read_path
 from themes import workbook
 from themes.plan_import import import_plan
-from themes.upload_guard import RefusedFile, read_path
 
 
 class Command(BaseCommand):
