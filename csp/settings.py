@@ -235,11 +235,16 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Everything goes to the root logger's one handler (standard error, which gunicorn and containers keep).
+# Django's own "django" logger has a console handler of its own in DEBUG, and its records also reach the
+# root: every line printed twice. Redefined here with no handlers, it only passes its records on.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
 # Formula escaping on export is done by csp.spreadsheets.SafeCSV/SafeXLSX (every admin uses them):
