@@ -16,8 +16,8 @@ What it does, in order, each step bounded in time:
    DEBUG off and a random SECRET_KEY, as in production, on a free loopback port.
 3. Runs locust headless with bench/locustfile.py: the officers (and one coordinator, who sends submitted
    returns back so the pool of editable returns never runs dry). Everybody signs in first (the sign-in
-   phase is reported on its own line: a password check is ~0.5 s of CPU, and 50 at once would swamp
-   the figures); the measured run starts when the last has signed in and lasts --duration seconds.
+   phase is reported on its own line, with what one password check costs); the measured run starts
+   when the last has signed in and lasts --duration seconds.
 4. Starts the same gunicorn with bench/bare_wsgi.py (the app's settings and middleware, a URLconf with one
    view that returns "ok") and runs the same number of simulated users against it.
 5. Checks the database: every acknowledged save is in the return's history with the version and
@@ -155,7 +155,7 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
     for ret in returns:
         by_agency[ret.agency_id].append(ret.pk)
     User = get_user_model()
-    hashed = make_password(password)  # hashed once: 50 PBKDF2 runs would only slow the set-up
+    hashed = make_password(password)  # hashed once: 50 hashings would only slow the set-up
     setup: dict = {"password": password, "coordinator": "coordinator", "period": period.pk, "officers": []}
     with transaction.atomic():
         group = Group.objects.get(name=roles.OFFICER)
@@ -182,8 +182,9 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
         rating = not any(m.target_decides_rating for m in measures)
         setup["returns"][str(ret.pk)] = {"fields": fields, "rating": rating}
     (folder / "setup.json").write_text(json.dumps(setup))
-    # What one sign-in's password check costs (PBKDF2), to show the load's cost without the sign-ins.
-    from django.contrib.auth.hashers import check_password
+    # What one sign-in's password check costs (the configured hasher), to show the load's cost without the
+    # sign-ins; bench/password_hash.py compares it with the alternatives.
+    from django.contrib.auth.hashers import check_password, identify_hasher
 
     costs = []
     for _ in range(3):
@@ -191,6 +192,7 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
         check_password(password, hashed)
         costs.append(time.process_time() - started)
     setup["hash_seconds"] = min(costs)
+    setup["hasher"] = identify_hasher(hashed).algorithm
     return setup
 
 
@@ -566,7 +568,7 @@ def main() -> None:
                 f"\nSign-in phase (not in the figures below): {posts.get('requests', 0)} sign-ins in "
                 f"{phase['sign_in_seconds']:.0f} s, sign-in POST p50 {posts.get('p50', 0):.0f} ms, "
                 f"p95 {posts.get('p95', 0):.0f} ms (a password check costs about "
-                f"{1000 * setup['hash_seconds']:.0f} ms of CPU: PBKDF2)"
+                f"{1000 * setup['hash_seconds']:.0f} ms of CPU: {setup['hasher']})"
             )
         print_stats(
             app_rows,

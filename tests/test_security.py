@@ -219,3 +219,24 @@ def test_an_htmx_partial_for_a_signed_in_user_is_not_stored_either(client, offic
     response = client.get(reverse("return", args=[plan.ret.pk]), headers={"HX-Request": "true"})
 
     assert "no-store" in response["Cache-Control"]
+
+
+def test_passwords_are_hashed_with_argon2_and_an_old_hash_is_upgraded_at_the_next_sign_in(
+    client, officer, settings
+):
+    from django.contrib.auth.hashers import make_password
+
+    from csp import settings as project
+
+    settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS
+    type(officer).objects.filter(pk=officer.pk).update(
+        password=make_password(PASSWORD, hasher="pbkdf2_sha256")
+    )
+
+    response = client.post(reverse("login"), {"username": "officer", "password": PASSWORD})
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert officer.check_password(PASSWORD)
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
