@@ -10,9 +10,12 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from csp import audit, roles
+from csp.models import Membership
 from indicators.kinds import MilestoneStatus, Rag
 from indicators.models import Measure
 from returns import notifications
@@ -44,14 +47,23 @@ class ReturnContent:
     """Measure id -> {"value"|"numerator"|"denominator"|"status": ...}."""
 
 
-def _locked(ret: Return) -> Return:
-    return Return.objects.select_for_update().select_related("period__plan_year").get(pk=ret.pk)
+def _locked(ret: Return, user) -> Return:
+    """The return as it stands, its row locked (only its row), read with what a page shows of it and
+    whether `user` is one of its agency's officers: one query."""
+    return (
+        Return.objects.select_for_update(of=("self",))
+        .select_related("period__plan_year__partnership", "indicator__priority", "agency")
+        .annotate(
+            by_member=Exists(Membership.objects.filter(agency_id=OuterRef("agency_id"), user_id=user.pk))
+        )
+        .get(pk=ret.pk)
+    )
 
 
 def _may_officer_write(ret: Return, user) -> None:
     if refusal := ret.officer_edit_refusal():
         raise WorkflowError(refusal)
-    if not (roles.is_coordinator(user) or ret.agency.memberships.filter(user=user).exists()):
+    if not (roles.is_coordinator(user) or ret.by_member):
         raise WorkflowError("Only the agency's officers can change this return.")
 
 
@@ -66,7 +78,7 @@ def _record(ret: Return, user, reason: str) -> None:
 def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Return:
     """Save what the officer typed, without submitting it."""
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(ret, user)
         _may_officer_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
@@ -81,28 +93,53 @@ def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Re
     return current
 
 
+FIGURE_PARTS = ("value", "numerator", "denominator", "status")
+
+
 def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
+    """Write the figures that changed, for the measures this return's agency supplies (any other measure
+    named is ignored), with their history: one query reads them, at most four write them, however many
+    measures the return has."""
     quarter = ret.period.quarter
-    measures = {m.pk: m for m in supplied_measures(ret)}
-    existing = {f.measure_id: f for f in Figure.objects.filter(ret=ret)}
+    stored = _stored_figures(ret)
+    changed, new = [], []
     for measure_id, values in figures.items():
-        if measure_id not in measures:
+        if measure_id not in stored:
             continue
-        figure = existing.get(measure_id) or Figure(
-            measure_id=measure_id, year=quarter.year, number=quarter.number, ret=ret
-        )
-        new = {
-            "value": values.get("value"),
-            "numerator": values.get("numerator"),
-            "denominator": values.get("denominator"),
-            "status": values.get("status") or "",
-        }
-        if figure.pk and all(getattr(figure, k) == v for k, v in new.items()):
-            continue
-        for name, value in new.items():
-            setattr(figure, name, value)
-        figure._history_user = user
-        figure.save()
+        parts = {part: values.get(part) for part in FIGURE_PARTS} | {"status": values.get("status") or ""}
+        figure = stored[measure_id]
+        if figure is None:
+            new.append(
+                Figure(measure_id=measure_id, year=quarter.year, number=quarter.number, ret=ret, **parts)
+            )
+        elif any(getattr(figure, part) != value for part, value in parts.items()):
+            for part, value in parts.items():
+                setattr(figure, part, value)
+            changed.append(figure)
+    if changed:
+        bulk_update_with_history(changed, Figure, FIGURE_PARTS, default_user=user)
+    if new:
+        bulk_create_with_history(new, Figure, default_user=user)
+
+
+def _stored_figures(ret: Return) -> dict[int, Figure | None]:
+    """Each measure the return's agency supplies, with the return's figure for it (None if there is none
+    yet), read in one query."""
+    columns = ("year", "number", *FIGURE_PARTS)
+    rows = (
+        supplied_measures(ret)
+        .annotate(stored=FilteredRelation("figures", condition=Q(figures__ret=ret)))
+        .values_list("pk", "stored__id", *(f"stored__{column}" for column in columns))
+    )
+    stored: dict[int, Figure | None] = {}
+    for measure_id, figure_id, *values in rows:
+        figure = None
+        if figure_id is not None:
+            figure = Figure(
+                id=figure_id, measure_id=measure_id, ret=ret, **dict(zip(columns, values, strict=True))
+            )
+        stored[measure_id] = figure
+    return stored
 
 
 def supplied_measures(ret: Return):
@@ -138,7 +175,7 @@ def _has_value(observation) -> bool:
 
 def submit_return(ret: Return, user, *, version: int) -> Return:
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(ret, user)
         _may_officer_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
@@ -164,7 +201,7 @@ def coordinator_only(user) -> None:
 def approve_return(ret: Return, user) -> Return:
     coordinator_only(user)
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(ret, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError("Only a submitted return can be approved.")
         current.state = ReturnState.APPROVED
@@ -180,7 +217,7 @@ def send_back(ret: Return, user, reason: str) -> Return:
     if not reason:
         raise WorkflowError("Say why the return is being sent back, so the officer knows what to fix.")
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(ret, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError("Only a submitted return can be sent back.")
         if not (current.period.is_open or current.reopened_reason):
@@ -202,7 +239,7 @@ def reopen_return(ret: Return, user, reason: str) -> Return:
     if not reason:
         raise WorkflowError("Say why the return is being re-opened: the reason is kept in its history.")
     with transaction.atomic():
-        current = _locked(ret)
+        current = _locked(ret, user)
         if not current.is_received:
             raise WorkflowError("Only a submitted or approved return can be re-opened.")
         current.state = ReturnState.RETURNED

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from csp import roles
-from csp.htmx import redirect_to, render_page
+from csp.htmx import redirect_to, render_page, wants_partial
 from csp.numbers import whole_number
 from indicators.fields import measure_field_names, measure_hint
 from indicators.kinds import Rag
@@ -181,7 +181,8 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     ret = page.ret
     figures = list(Figure.objects.filter(ret=ret))
     form = page.form or page.form_as_saved(figures)
-    previous_return, previous_figures = _previous(ret)
+    # Last quarter's return is shown above the form, so the form's partial (htmx) does without it.
+    previous_return, previous_figures = (None, []) if wants_partial(request) else _previous(ret)
     by_measure = {f.measure_id: f for f in figures}
     given = {(ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)} if ret.agency_rating else {}
     _, computed = figures_for(
