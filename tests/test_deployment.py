@@ -95,3 +95,16 @@ def test_the_build_context_leaves_out_local_state_and_secrets(path):
     ]
 
     assert path in patterns
+
+
+def test_a_backup_runs_every_day_keeps_a_retention_and_takes_the_media_too():
+    backup = SERVICES["backup"]
+    env = environment(backup)
+
+    assert "deploy/backup.sh" in backup["command"] and "sleep 86400" in backup["command"]
+    assert env["DATABASE_URL"] == environment(SERVICES["app"])["DATABASE_URL"]
+    assert env["BACKUP_KEEP_DAYS"].startswith("${BACKUP_KEEP_DAYS:-")
+    assert any(volume.startswith("media:") for volume in backup["volumes"])
+    assert (
+        backup["image"].split(":")[0] == SERVICES["db"]["image"].split(":")[0]
+    )  # pg_dump of the server's version
