@@ -198,7 +198,7 @@ def _ask_for_the_code(request: HttpRequest) -> HttpResponse:
             TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
         request.session[SESSION_KEY] = form.cleaned_data["code"].pk
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next(request)})}")
-    return render(request, "registration/two_factor_code.html", {"form": form, "next": _next(request)})
+    return render(request, "registration/two_factor_setup.html", {"form": form, "next": _next(request)})
 
 
 @login_required
