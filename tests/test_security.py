@@ -237,6 +237,6 @@ def test_passwords_are_hashed_with_argon2_and_an_old_hash_is_upgraded_at_the_nex
 
     assert response.status_code == 302
     officer.refresh_from_db()
-    assert officer.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert officer.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert officer.check_password(PASSWORD)
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
