@@ -209,6 +209,7 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "csp-tracker@localhost")
 
+SESSION_ENGINE = "csp.sessions"  # Django's database sessions, saved with one statement (csp/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after this long without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
