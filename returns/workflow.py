@@ -76,7 +76,8 @@ def _record(ret: Return, user, reason: str) -> None:
 
 
 def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Return:
-    """Save what the officer typed, without submitting it."""
+    """Save what the officer typed, without submitting it. The return comes back with `figures_as_saved`,
+    its figures as they now stand, so the page that follows need not read them again."""
     with transaction.atomic():
         current = _locked(ret, user)
         _may_officer_write(current, user)
@@ -88,7 +89,7 @@ def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Re
         current.nothing_to_report = content.nothing_to_report
         if current.state == ReturnState.NOT_STARTED:
             current.state = ReturnState.DRAFT
-        _write_figures(current, user, content.figures)
+        current.figures_as_saved = _write_figures(current, user, content.figures)
         _record(current, user, "Draft saved")
     return current
 
@@ -96,10 +97,10 @@ def save_draft(ret: Return, user, content: ReturnContent, *, version: int) -> Re
 FIGURE_PARTS = ("value", "numerator", "denominator", "status")
 
 
-def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
+def _write_figures(ret: Return, user, figures: dict[int, dict]) -> list[Figure]:
     """Write the figures that changed, for the measures this return's agency supplies (any other measure
     named is ignored), with their history: one query reads them, at most four write them, however many
-    measures the return has."""
+    measures the return has. Returns the return's figures as they now stand."""
     quarter = ret.period.quarter
     stored = _stored_figures(ret)
     changed, new = [], []
@@ -120,6 +121,7 @@ def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
         bulk_update_with_history(changed, Figure, FIGURE_PARTS, default_user=user)
     if new:
         bulk_create_with_history(new, Figure, default_user=user)
+    return [figure for figure in stored.values() if figure is not None] + new
 
 
 def _stored_figures(ret: Return) -> dict[int, Figure | None]:

@@ -99,6 +99,8 @@ class ReturnPage:
     form: ReturnForm | None = None
     conflict: StaleReturn | None = None
     saved_at: datetime | None = None
+    figures: list[Figure] | None = None
+    """The return's figures, where a save has just written them (else they are read)."""
     form_kwargs: dict = field(default_factory=dict)
 
     @classmethod
@@ -163,7 +165,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
         page.ret = ret
         page.form = page.form_kept(request, refused)
         return None
-    page.ret = ret
+    page.ret, page.figures = ret, ret.figures_as_saved
     page.saved_at = timezone.localtime(ret.updated_at)
     if not request.htmx:
         messages.success(request, f"Draft saved at {page.saved_at:%H:%M}.")
@@ -179,7 +181,7 @@ def return_page(request: HttpRequest, return_id: int) -> HttpResponse:
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
     ret = page.ret
-    figures = list(Figure.objects.filter(ret=ret))
+    figures = page.figures if page.figures is not None else list(Figure.objects.filter(ret=ret))
     form = page.form or page.form_as_saved(figures)
     # Last quarter's return is shown above the form, so the form's partial (htmx) does without it.
     previous_return, previous_figures = (None, []) if wants_partial(request) else _previous(ret)

@@ -34,7 +34,8 @@ def test_officer_pages_do_not_grow_with_the_plan(client, count_queries, officer,
 
 
 def save_queries(client, plan, ret, figures: dict) -> list[str]:
-    """The SQL of one htmx "Save draft", leaving out the savepoints only the test's own transaction adds."""
+    """The SQL of one htmx "Save draft". Inside the test's transaction the save's own transactions show as
+    SAVEPOINT and RELEASE: the BEGIN and COMMIT they are outside tests, round trips all the same."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -46,7 +47,7 @@ def save_queries(client, plan, ret, figures: dict) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("return", args=[ret.pk]), data, headers={"HX-Request": "true"})
     assert "Draft saved at" in response.content.decode()
-    return [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return [q["sql"] for q in queries.captured_queries]
 
 
 def more_measures(plan, count: int) -> list:
@@ -57,15 +58,17 @@ def more_measures(plan, count: int) -> list:
 
 
 def test_an_htmx_save_makes_few_queries_whatever_the_returns_size(client, officer, plan):
-    """A save that changes some figures and adds others: as many queries for 2 measures as for 22."""
+    """Saving new figures over the ones there: as many queries for 4 measures as for 24."""
     client.force_login(officer)
 
-    def mixed_save(measures, value: int) -> list[str]:
-        save_queries(client, plan, plan.ret, {f"m{m.pk}_value": str(value) for m in measures[::2]})
+    def second_save(value: int) -> list[str]:
+        measures = plan.indicator.measures.filter(supplier=plan.ours)
+        save_queries(client, plan, plan.ret, {f"m{m.pk}_value": str(value) for m in measures})
         return save_queries(client, plan, plan.ret, {f"m{m.pk}_value": str(value + 1) for m in measures})
 
-    small = mixed_save([plan.count, plan.percentage], 10)
-    large = mixed_save([plan.count, plan.percentage, *more_measures(plan, 20)], 20)
+    small = second_save(10)
+    more_measures(plan, 20)
+    large = second_save(20)
 
     assert len(large) == len(small), "\n".join(large)
     assert len(small) <= 15, "\n".join(small)
