@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load_test.py                     # 50 officers, 60 s, then the bare view for 30 s
     .venv/bin/python bench/load_test.py --officers 20 --duration 30 --keep
+    .venv/bin/python bench/load_test.py --servers 2               # two app servers on one database
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and the bench extra
 (`.venv/bin/pip install -e '.[bench]'`, which brings locust). Everything stays on loopback.
@@ -16,8 +17,8 @@ What it does, in order, each step bounded in time:
    DEBUG off and a random SECRET_KEY, as in production, on a free loopback port.
 3. Runs locust headless with bench/locustfile.py: the officers (and one coordinator, who sends submitted
    returns back so the pool of editable returns never runs dry). Everybody signs in first (the sign-in
-   phase is reported on its own line: a password check is ~0.5 s of CPU, and 50 at once would swamp
-   the figures); the measured run starts when the last has signed in and lasts --duration seconds.
+   phase is reported on its own line, with what one password check costs); the measured run starts
+   when the last has signed in and lasts --duration seconds.
 4. Starts the same gunicorn with bench/bare_wsgi.py (the app's settings and middleware, a URLconf with one
    view that returns "ok") and runs the same number of simulated users against it.
 5. Checks the database: every acknowledged save is in the return's history with the version and
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -60,7 +62,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bare-duration", type=int, default=30, help="seconds on the bare view (default 30)")
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second (default 10)")
     parser.add_argument("--wait", default="1,5", help="think time between steps, min,max s (default 1,5)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=4,
+        help="gunicorn sync workers in all, split over the servers (default 4)",
+    )
+    parser.add_argument(
+        "--servers", type=int, default=1, help="app servers on the one database, sharing media (default 1)"
+    )
     parser.add_argument("--database", default="bench_load", help="PostgreSQL database to create and use")
     parser.add_argument("--keep", action="store_true", help="keep the database and the temporary folder")
     parser.add_argument("--skip-bare", action="store_true", help="do not run the bare view")
@@ -69,6 +79,8 @@ def parse_args() -> argparse.Namespace:
         parser.error(f"{args.database} is not the bench's to use")
     if not (1 <= args.duration <= 600 and 1 <= args.bare_duration <= 600 and 1 <= args.officers <= 500):
         parser.error("durations must be 1-600 s and officers 1-500")
+    if not 1 <= args.servers <= 4:
+        parser.error("servers must be 1-4")
     return args
 
 
@@ -155,7 +167,7 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
     for ret in returns:
         by_agency[ret.agency_id].append(ret.pk)
     User = get_user_model()
-    hashed = make_password(password)  # hashed once: 50 PBKDF2 runs would only slow the set-up
+    hashed = make_password(password)  # hashed once: 50 hashings would only slow the set-up
     setup: dict = {"password": password, "coordinator": "coordinator", "period": period.pk, "officers": []}
     with transaction.atomic():
         group = Group.objects.get(name=roles.OFFICER)
@@ -182,8 +194,9 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
         rating = not any(m.target_decides_rating for m in measures)
         setup["returns"][str(ret.pk)] = {"fields": fields, "rating": rating}
     (folder / "setup.json").write_text(json.dumps(setup))
-    # What one sign-in's password check costs (PBKDF2), to show the load's cost without the sign-ins.
-    from django.contrib.auth.hashers import check_password
+    # What one sign-in's password check costs (the configured hasher), to show the load's cost without the
+    # sign-ins; bench/password_hash.py compares it with the alternatives.
+    from django.contrib.auth.hashers import check_password, identify_hasher
 
     costs = []
     for _ in range(3):
@@ -191,6 +204,7 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
         check_password(password, hashed)
         costs.append(time.process_time() - started)
     setup["hash_seconds"] = min(costs)
+    setup["hasher"] = identify_hasher(hashed).algorithm
     return setup
 
 
@@ -209,6 +223,7 @@ class Gunicorn:
     def __init__(self, app: str, env: dict, workers: int, log: Path, ready_path: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
         self.log = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [
@@ -385,15 +400,55 @@ def print_stats(rows: list[dict], title: str) -> None:
         )
 
 
-def server_errors(out: Path, log: Path) -> tuple[int, dict, int]:
+def server_errors(out: Path, logs: list[Path]) -> tuple[int, dict, int]:
     statuses = json.loads((out / "outcomes.json").read_text())["statuses"]
     by_code = Counter()
     for codes in statuses.values():
         by_code.update(codes)
     five_xx = sum(n for code, n in by_code.items() if code.startswith("5"))
-    text = log.read_text(errors="replace")
-    logged = text.count("Internal Server Error") + text.count("WORKER TIMEOUT")
+    logged = 0
+    for log in logs:
+        text = log.read_text(errors="replace")
+        logged += text.count("Internal Server Error") + text.count("WORKER TIMEOUT")
     return five_xx, dict(sorted(by_code.items())), logged
+
+
+def shared_media_check(apps: list, password: str, period_id: int) -> str:
+    """The report's PDF made through the first app server, then downloaded from each of the others: they
+    must find the render in the database and its file in the shared MEDIA_ROOT. The result, in words."""
+    import http.cookiejar
+    import re
+
+    class LoopbackTLS(http.cookiejar.DefaultCookiePolicy):
+        def return_ok_secure(self, cookie, request) -> bool:
+            return True  # the Secure session cookie over the loopback hop, as a TLS proxy would carry it
+
+    jar = http.cookiejar.CookieJar(policy=LoopbackTLS())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def fetch(app, path: str, data: dict | None = None) -> bytes:
+        origin = "https://" + app.url.split("://", 1)[1]
+        headers = {"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + path}
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(app.url + path, data=body, headers=headers)  # noqa: S310
+        with opener.open(request, timeout=120) as response:
+            return response.read()
+
+    first = apps[0]
+    page = fetch(first, "/accounts/login/").decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    fetch(
+        first,
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": token, "username": "coordinator", "password": password},
+    )
+    made = fetch(first, f"/reports/{period_id}/pdf/")
+    if not made.startswith(b"%PDF"):
+        return "the first server did not return a PDF"
+    for app in apps[1:]:
+        if fetch(app, f"/reports/{period_id}/pdf/") != made:
+            return f"{app.url} did not serve the PDF the first server made"
+    return f"a {len(made) // 1024} KB report PDF made through {first.url} was served by every other server"
 
 
 def check_database(out: Path, started: float, period_id: int) -> dict:
@@ -497,20 +552,32 @@ def main() -> None:
             "BENCH_COORDINATORS": str(args.coordinators),
         }
 
-        app = Gunicorn("csp.wsgi:application", env, args.workers, folder / "gunicorn-app.log", "/healthz")
-        servers.append(app)
-        print(f"  app under gunicorn at {app.url}: --workers {args.workers} --threads 1 (sync), DEBUG off")
+        per_server = max(1, args.workers // args.servers)
+        apps = [
+            Gunicorn("csp.wsgi:application", env, per_server, folder / f"gunicorn-app-{n}.log", "/healthz")
+            for n in range(1, args.servers + 1)
+        ]
+        servers.extend(apps)
+        for app in apps:
+            print(f"  app under gunicorn at {app.url}: --workers {per_server} --threads 1 (sync), DEBUG off")
+        if len(apps) > 1:
+            print(
+                f"  {len(apps)} app servers on one database, sharing MEDIA_ROOT: each simulated person's "
+                "every step goes to any of them (no sticky sessions)"
+            )
+        load_env["BENCH_SERVERS"] = ",".join(app.url for app in apps)
         window: dict = {}
 
+        def apps_cpu() -> float:
+            return sum(app.cpu_seconds() for app in apps)
+
         def app_measured() -> None:
-            window.update(
-                cpu=app.cpu_seconds(), pg=postgres_cpu_seconds(args.database), load=os.getloadavg()[0]
-            )
+            window.update(cpu=apps_cpu(), pg=postgres_cpu_seconds(args.database), load=os.getloadavg()[0])
 
         started = time.time()
         users = args.officers + args.coordinators
         out = run_locust(
-            app.url,
+            apps[0].url,
             users,
             args.spawn_rate,
             args.duration,
@@ -520,14 +587,17 @@ def main() -> None:
             "app",
             app_measured,
         )
-        app_cpu = app.cpu_seconds() - window.get("cpu", 0.0)
+        app_cpu = apps_cpu() - window.get("cpu", 0.0)
         load_after = os.getloadavg()[0]
         pg_after = postgres_cpu_seconds(args.database)
         pg_cpu = sum(t - window.get("pg", {}).get(pid, 0.0) for pid, t in pg_after.items())
-        app.stop()
+        media_check = shared_media_check(apps, password, setup["period"]) if len(apps) > 1 else ""
+        for app in apps:
+            app.stop()
         app_rows = read_stats(out)
-        five_xx, by_code, logged = server_errors(out, folder / "gunicorn-app.log")
-        outcomes = json.loads((out / "outcomes.json").read_text())["outcomes"]
+        five_xx, by_code, logged = server_errors(out, [app.log_path for app in apps])
+        results = json.loads((out / "outcomes.json").read_text())
+        outcomes, unexplained = results["outcomes"], results.get("unexplained", [])
         phase = json.loads((out / "measured.json").read_text()) if (out / "measured.json").exists() else {}
 
         bare_rows = []
@@ -565,7 +635,7 @@ def main() -> None:
                 f"\nSign-in phase (not in the figures below): {posts.get('requests', 0)} sign-ins in "
                 f"{phase['sign_in_seconds']:.0f} s, sign-in POST p50 {posts.get('p50', 0):.0f} ms, "
                 f"p95 {posts.get('p95', 0):.0f} ms (a password check costs about "
-                f"{1000 * setup['hash_seconds']:.0f} ms of CPU: PBKDF2)"
+                f"{1000 * setup['hash_seconds']:.0f} ms of CPU: {setup['hasher']})"
             )
         print_stats(
             app_rows,
@@ -580,6 +650,15 @@ def main() -> None:
             f"locust failures: {total['Failure Count']}"
         )
         print(f"  outcomes, whole run: {dict(sorted(outcomes.items()))}")
+        if media_check:
+            print(f"  shared media: {media_check}")
+        for item in unexplained:
+            print(
+                f"  neither acknowledged nor refused: {item['kind']} by {item['user']} "
+                f"on return {item['ret']}: status {item['status']}, "
+                f"HX-Redirect {item['hx_redirect'] or '-'}, "
+                f"the page said {item['error'] or 'nothing in an error summary or banner'!r}"
+            )
         print(
             f"  server CPU per request: gunicorn workers {1000 * app_cpu / max(requests, 1):.1f} ms, "
             f"PostgreSQL backends {1000 * pg_cpu / max(requests, 1):.1f} ms; "

@@ -18,6 +18,9 @@ the optimistic lock refuses one ("Someone else saved this return"); the refused 
 the newer version, as a person would after re-applying their change. The coordinator sends submitted
 returns back, so the pool of editable returns does not run dry during the run.
 
+With several app servers (BENCH_SERVERS, from load_test.py --servers), every step of every simulated
+person goes to any of them at random, as behind a load balancer without sticky sessions.
+
 Every save the app acknowledges is written to BENCH_OUT/acks.jsonl (return id, the version it wrote, the
 commentary marker), so load_test.py can check afterwards that the database holds every one of them. A
 save counts as acknowledged only when the response says so: an htmx partial with "Draft saved at", a
@@ -49,6 +52,8 @@ WAIT_MIN, WAIT_MAX = (float(x) for x in os.environ.get("BENCH_WAIT", "1,5").spli
 SUBMIT_CHANCE = float(os.environ.get("BENCH_SUBMIT_CHANCE", "0.25"))
 USERS = int(os.environ.get("BENCH_USERS", "0"))
 MEASURED_SECONDS = float(os.environ.get("BENCH_DURATION", "0"))
+SERVERS = [url for url in os.environ.get("BENCH_SERVERS", "").split(",") if url]
+"""Every app server's URL (load_test.py --servers); empty: only --host."""
 
 VERSION_INPUT = re.compile(r'<input[^>]*name="version"[^>]*>')
 VALUE = re.compile(r'value="(\d+)"')
@@ -62,6 +67,9 @@ _lock = threading.Lock()  # gevent is cooperative, but the counters are shared b
 acks: list[dict] = []
 outcomes: Counter = Counter()
 statuses: dict[str, Counter] = defaultdict(Counter)
+unexplained: list[dict] = []  # saves neither acknowledged nor refused: what the app answered instead
+ERROR_ITEM = re.compile(r'<ul class="govuk-list govuk-error-summary__list">\s*<li>(.*?)</li>', re.S)
+BANNER = re.compile(r'<p class="govuk-notification-banner__heading">(.*?)</p>', re.S)
 _first_start: list[float] = []  # when the first simulated user started
 _started: list[float] = []  # when each had signed in
 
@@ -103,7 +111,14 @@ def _write_results(environment, **kw):
         for ack in acks:
             f.write(json.dumps(ack) + "\n")
     (OUT / "outcomes.json").write_text(
-        json.dumps({"outcomes": outcomes, "statuses": {k: dict(v) for k, v in statuses.items()}}, indent=1)
+        json.dumps(
+            {
+                "outcomes": outcomes,
+                "statuses": {k: dict(v) for k, v in statuses.items()},
+                "unexplained": unexplained,
+            },
+            indent=1,
+        )
     )
 
 
@@ -133,9 +148,20 @@ class Browser(FastHttpUser):
 
     def on_start(self) -> None:
         _first_start.append(time.time())
-        self.origin = "https://" + self.host.split("://", 1)[1].rstrip("/")
+        self.use_server(random.choice(SERVERS) if SERVERS else self.host)  # noqa: S311
         self.csrf = ""
         self.client.cookiejar.set_policy(LoopbackTLSPolicy())
+
+    def use_server(self, url: str) -> None:
+        """Send the next requests to this app server (its origin for CSRF's Origin check)."""
+        self.client.base_url = url.rstrip("/")
+        self.origin = "https://" + url.split("://", 1)[1].rstrip("/")
+
+    def next_step_anywhere(self) -> None:
+        """With several app servers, each step goes to any of them, as behind a load balancer with no
+        sticky sessions: the session, the CSRF token and the return's version must hold on all of them."""
+        if len(SERVERS) > 1:
+            self.use_server(random.choice(SERVERS))  # noqa: S311
 
     def headers(self, page: str = "/", htmx: bool = False) -> dict:
         headers = {"X-Forwarded-Proto": "https", "Origin": self.origin, "Referer": self.origin + page}
@@ -163,6 +189,22 @@ class Browser(FastHttpUser):
         with _lock:
             outcomes[outcome] += 1
 
+    def explain(self, kind: str, response, html: str) -> None:
+        """Keep what the app said to a save that was neither acknowledged nor refused, for the report."""
+        error = ERROR_ITEM.search(html) or BANNER.search(html)
+        with _lock:
+            unexplained.append(
+                {
+                    "kind": kind,
+                    "user": getattr(self, "username", ""),
+                    "ret": getattr(self, "ret", None),
+                    "status": response.status_code,
+                    "hx_redirect": response.headers.get("HX-Redirect") or "",
+                    "error": " ".join(error.group(1).split()) if error else "",
+                    "t": time.time(),
+                }
+            )
+
 
 class Officer(Browser):
     def on_start(self) -> None:
@@ -183,6 +225,7 @@ class Officer(Browser):
     # One step per task run; wait_time between steps is the officer reading and typing.
     @task
     def step(self) -> None:
+        self.next_step_anywhere()
         if not self.signed_in:
             self.signed_in = self.sign_in(self.username, SETUP["password"])
             return
@@ -302,6 +345,7 @@ class Officer(Browser):
                 response.failure(f"server error {response.status_code}")
             else:
                 self.note("save neither acknowledged nor refused")
+                self.explain("save (htmx)", response, html)
                 response.failure("save neither acknowledged nor refused")
 
     def save_without_javascript(self) -> None:
@@ -329,6 +373,7 @@ class Officer(Browser):
                 self.not_editable()
             else:
                 self.note("save neither acknowledged nor refused")
+                self.explain("save (no JS)", after, html)
                 self.version = version_in(html) or self.version
         elif response.status_code == 200 and STALE in (response.text or ""):
             self.refused_as_stale(response.text)
@@ -358,6 +403,7 @@ class Officer(Browser):
                 return
             else:
                 self.note("submit neither acknowledged nor refused")
+                self.explain("submit (htmx)", response, html)
                 response.failure("submit neither acknowledged nor refused")
                 return
         self.client.get("/returns/", headers=self.headers(), name="officer home")
@@ -376,6 +422,7 @@ class Coordinator(Browser):
 
     @task
     def review(self) -> None:
+        self.next_step_anywhere()
         if not self.signed_in:
             self.signed_in = self.sign_in(SETUP["coordinator"], SETUP["password"])
             return

@@ -123,12 +123,12 @@ def many_partnerships(count: int) -> None:
     from django.contrib.auth import get_user_model
 
     from csp.models import Agency, Membership, Partnership, PlanYear
+    from csp.upload_guard import check_bytes
     from returns.management.commands.seed_demo import officer_username
     from returns.models import Figure, PeriodState, Return, ReturnState
     from returns.periods import create_missing_items, ensure_periods, start_plan_year
     from themes import workbook, workbook_export
     from themes.plan_import import import_plan
-    from themes.upload_guard import check_bytes
 
     admin = get_user_model().objects.create_superuser(
         "bench-admin", "a@example.org", secrets.token_urlsafe(16)

@@ -17,10 +17,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from csp import roles
-from csp.models import Agency, Membership, Partnership, PartnershipRole, PlanYear
+from csp.models import Agency, EnrolmentCode, Membership, Partnership, PartnershipRole, PlanYear
 from csp.provisioning import ROLE_NAMES, ProvisioningError, add_user
 from csp.resources import AgencyResource
 from csp.spreadsheets import SpreadsheetAdmin
+from csp.two_factor import CODE_LIFETIME, issue_enrolment_code
 
 
 def administered(request) -> set[int] | None:
@@ -228,6 +229,7 @@ class CspUserAdmin(UserAdmin):
     sees the people of their partnerships and may change their roles and memberships there, and no more."""
 
     inlines = [RoleInline, MembershipInline]
+    actions = ["issue_two_factor_code"]
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
     list_filter = (
         "is_staff",
@@ -278,3 +280,43 @@ class CspUserAdmin(UserAdmin):
     def roles(self, obj) -> str:
         held = [f"{r.get_role_display()}, {r.partnership.name}" for r in obj.partnership_roles.all()]
         return "; ".join(held)
+
+    @admin.action(description="Issue a two-factor set-up code (removes their authenticator)")
+    def issue_two_factor_code(self, request, queryset):
+        """Codes are shown on the page this returns, once, and are not kept anywhere in the clear."""
+        if not request.user.has_perm("csp.add_enrolmentcode"):
+            raise PermissionDenied
+        codes = [(user, issue_enrolment_code(user, request.user)) for user in queryset.order_by("username")]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Two-factor set-up codes",
+            "codes": codes,
+            "days": CODE_LIFETIME.days,
+        }
+        return TemplateResponse(request, "admin/csp/two_factor_codes.html", context)
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Who was given a set-up code, by whom, and whether it was used: codes are issued from Users. For
+    superusers only: a code is no partnership's record."""
+
+    list_display = ("user", "issued_by", "issued_at", "expires_at", "used_at")
+    exclude = ("code_hash",)
+    readonly_fields = ("user", "issued_by", "issued_at", "expires_at", "used_at")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,14 @@ class Change:
     reason: str = ""
 
 
+def history_reason(instance, reason: str) -> str:
+    """`reason` cut to fit the change-reason column of `instance`'s history (django-simple-history's is 100
+    characters), the cut marked with an ellipsis. A reason typed by a person is kept whole on the record
+    itself (a return's `returned_reason`), and its history row copies that field, so nothing is lost."""
+    limit = type(instance).history.model._meta.get_field("history_change_reason").max_length
+    return reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"
+
+
 def _who(record) -> str:
     user = record.history_user
     if user is None:

@@ -9,6 +9,9 @@ Every model that belongs to a partnership says how to reach it, as `partnership_
 the partnership's id), so that querysets and the admin can be scoped to someone's partnerships in one way.
 """
 
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -198,3 +201,39 @@ class PartnershipRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display().lower()} of {self.partnership}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a coordinator or administrator to add an authenticator app.
+
+    Only its SHA-256 is kept (a random code has no need of a slow hash), it expires, and it is spent by the
+    enrolment it allows (`csp.two_factor`), so a password alone is never enough to set up two-factor
+    sign-in on somebody else's phone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = "two-factor set-up code"
+
+    def __str__(self) -> str:
+        return f"Two-factor set-up code for {self.user}"
+
+    @staticmethod
+    def digest(code: str) -> str:
+        """The hash of a code as typed: case, spaces and hyphens do not matter."""
+        plain = "".join(code.split()).replace("-", "").upper()
+        return hashlib.sha256(plain.encode()).hexdigest()
+
+    def matches(self, code: str) -> bool:
+        return hmac.compare_digest(self.code_hash, self.digest(code))

@@ -5,13 +5,18 @@ agencies by any of their names, looked up within that partnership only: two part
 "Medway Council".
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from csp import roles
 from csp.models import Agency, Partnership, normalised_name
 from csp.spreadsheets import cell_text, undo_spreadsheet_safe
+
+logger = logging.getLogger(__name__)
 
 
 def find_agency(name: str, partnership_slug: str) -> Agency:
@@ -71,7 +76,13 @@ def administered_slugs(user) -> set[str] | None:
 
 class AllOrNothingResource(resources.ModelResource):
     """An import applies whole or not at all: a row with a validation error rolls every row back. A
-    partnership administrator's rows must each name a partnership they administer."""
+    partnership administrator's rows must each name a partnership they administer.
+
+    What an export wrote comes back as it was: a blank cell is "" whichever format it came in (openpyxl
+    gives None, which a text column cannot hold), and text the export escaped against formulae ("'=2+5")
+    loses its apostrophe again. A row the database itself refuses is reported in plain English, never
+    with the database's own message, which quotes the row as stored.
+    """
 
     allowed_partnerships: set[str] | None = None
 
@@ -82,8 +93,13 @@ class AllOrNothingResource(resources.ModelResource):
         return super().import_data(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            if value is None:
+                row[column] = ""
+            elif isinstance(value, str):
+                row[column] = undo_spreadsheet_safe(value)
         if self.allowed_partnerships is not None:
-            slug = undo_spreadsheet_safe(cell_text(row.get("partnership")))
+            slug = cell_text(row.get("partnership"))
             if slug not in self.allowed_partnerships:
                 mine = ", ".join(sorted(self.allowed_partnerships)) or "none"
                 raise ValidationError(
@@ -93,6 +109,17 @@ class AllOrNothingResource(resources.ModelResource):
                     }
                 )
         super().before_import_row(row, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        for error in result.errors:
+            if isinstance(error.error, DatabaseError):
+                logger.warning("An import row was refused by the database: %s", error.error)
+                error.error = ValueError(
+                    "The database refused this row (perhaps it names something twice, or leaves out "
+                    "something required): check it against the other rows. Nothing was imported."
+                )
+        return result
 
 
 class AgencyResource(AllOrNothingResource):

@@ -21,6 +21,14 @@ VIEWER = Role.VIEWER
 ADMINISTRATOR = Role.ADMINISTRATOR
 
 
+def _known(user) -> dict[int, Partnership]:
+    """The partnerships read with the user's roles and memberships, by id (so a page need not look its
+    partnership up again)."""
+    if not hasattr(user, "_known_partnerships"):
+        user._known_partnerships = {}
+    return user._known_partnerships
+
+
 def _roles(user) -> dict[int, set[str]]:
     """The user's roles by partnership id, read once per request (cached on the user object)."""
     if not user.is_authenticated or user.pk is None:
@@ -28,10 +36,9 @@ def _roles(user) -> dict[int, set[str]]:
     found = getattr(user, "_partnership_roles", None)
     if found is None:
         found = {}
-        for partnership_id, role in PartnershipRole.objects.filter(user=user).values_list(
-            "partnership_id", "role"
-        ):
-            found.setdefault(partnership_id, set()).add(role)
+        for held in PartnershipRole.objects.filter(user=user).select_related("partnership"):
+            found.setdefault(held.partnership_id, set()).add(held.role)
+            _known(user)[held.partnership_id] = held.partnership
         user._partnership_roles = found
     return found
 
@@ -84,8 +91,12 @@ def agencies_of(user) -> list[tuple[int, str]]:
         return []
     found = getattr(user, "_agencies", None)
     if found is None:
-        memberships = Membership.objects.filter(user=user).order_by("agency__name")
-        found = list(memberships.values_list("agency__partnership_id", "agency__name"))
+        memberships = Membership.objects.filter(user=user).select_related("agency__partnership")
+        found = []
+        for membership in memberships.order_by("agency__name"):
+            partnership = membership.agency.partnership
+            _known(user)[partnership.pk] = partnership
+            found.append((partnership.pk, membership.agency.name))
         user._agencies = found
     return found
 
@@ -93,6 +104,17 @@ def agencies_of(user) -> list[tuple[int, str]]:
 def officer_partnership_ids(user) -> set[int]:
     """The partnerships whose agencies the user reports for."""
     return {partnership_id for partnership_id, _ in agencies_of(user)}
+
+
+def member_partnership(user, slug: str) -> Partnership | None:
+    """The partnership with this slug if the user belongs to it, else None; read with their roles and
+    memberships (a superuser's, who belongs to all, is looked up)."""
+    if not user.is_authenticated or user.pk is None:
+        return None
+    if user.is_superuser:
+        return Partnership.objects.filter(slug=slug).first()
+    member_partnership_ids(user)  # reads the roles and memberships, and with them the partnerships
+    return next((p for p in _known(user).values() if p.slug == slug), None)
 
 
 def partnerships_of(user):
@@ -110,8 +132,8 @@ def partnership_view(check: Callable[[object, Partnership], bool] | None = None)
         @signed_in
         @wraps(view)
         def wrapped(request, partnership: str, *args, **kwargs):
-            found = Partnership.objects.filter(slug=partnership).first()
-            if found is None or found.pk not in member_partnership_ids(request.user):
+            found = member_partnership(request.user, partnership)
+            if found is None:
                 raise Http404("No such partnership.")
             if check is not None and not check(request.user, found):
                 raise PermissionDenied

@@ -26,6 +26,13 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int, *, low: int, high: int, what: str = "a whole number") -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ImproperlyConfigured(f"{name} must be {what} from {low} to {high}, not {raw!r}")
+    return int(raw)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -75,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csp.caching.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "csp.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -97,7 +105,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address behind CSP_PROXY_COUNT reverse proxies, from X-Forwarded-For (csp/proxies.py).
+AXES_CLIENT_IP_CALLABLE = "csp.proxies.client_address"
+CSP_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, low=0, high=10, what="the number of proxies")
 
 # Two-factor sign-in (TOTP) for coordinators and administrators: on by default outside DEBUG.
 CSP_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", default=not DEBUG)
@@ -132,10 +142,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from psycopg_pool import ConnectionPool
+
     # psycopg 3's pool keeps connections warm between requests; Django closes nothing it did not open.
+    # `check` tries each connection (an empty query) before handing it out: after PostgreSQL drops its
+    # connections (a restart, a failover) the dead ones are replaced instead of failing the next requests.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        "check": ConnectionPool.check_connection,
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default takes concurrent requests: a write transaction takes SQLite's write lock when it
@@ -150,6 +165,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id with parameters chosen by bench/password_hash.py (csp/hashers.py); older hashes are upgraded to
+# it when their owner next signs in, so PBKDF2 stays listed only to check those.
+PASSWORD_HASHERS = [
+    "csp.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,6 +223,7 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "csp-tracker@localhost")
 
+SESSION_ENGINE = "csp.sessions"  # Django's database sessions, saved with one statement (csp/sessions.py)
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after this long without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -236,11 +259,16 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Everything goes to the root logger's one handler (standard error, which gunicorn and containers keep).
+# Django's own "django" logger has a console handler of its own in DEBUG, and its records also reach the
+# root: every line printed twice. Redefined here with no handlers, it only passes its records on.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
 # Formula escaping on export is done by csp.spreadsheets.SafeCSV/SafeXLSX (every admin uses them):
@@ -268,10 +296,7 @@ TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend]}}
 
 
 def env_days(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip() or str(default)
-    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 60:
-        raise ImproperlyConfigured(f"{name} must be a whole number of days from 0 to 60, not {raw!r}")
-    return int(raw)
+    return env_int(name, default, low=0, high=60, what="a whole number of days")
 
 
 CSP_REMINDER_DAYS_BEFORE = env_days("CSP_REMINDER_DAYS_BEFORE", 5)

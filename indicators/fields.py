@@ -1,15 +1,16 @@
 """The inputs a measure's figure takes on a form, of the right kind for its unit: a whole number for a
 count, a percentage up to 100, a numerator and a denominator for a ratio, a status for a milestone.
 
-Numbers are read as people type them ("1,416" is fine, letters are not) within the limits of
+Numbers are read as people type them ("1,416" is fine, "1,2,3" and letters are not) within the limits of
 `indicators.values`; every message names the measure.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.text import capfirst
 
+from csp.numbers import NotANumber, typed_number
 from indicators.kinds import Aggregation, MilestoneStatus, TargetKind, Unit
 from indicators.models import Measure
 from indicators.ratings import target_text
@@ -17,19 +18,12 @@ from indicators.values import LARGEST_COUNT, LARGEST_RATE, largest_benchmark
 
 
 def _number(raw, label: str) -> Decimal | None:
-    """Read a number as people type it: spaces and thousands separators are fine, letters are not."""
-    if raw in (None, ""):
-        return None
-    text = str(raw).strip().replace(",", "").replace(" ", "")
-    if not text:
-        return None
+    """Read a number as people type it (`csp.numbers.typed_number`): "1,416" is fine, letters are not."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise forms.ValidationError(f"Enter {label} as a number, like 42.", code="invalid") from None
-    if not number.is_finite():
-        raise forms.ValidationError(f"Enter {label} as a number, like 42.", code="invalid")
-    return number
+        return typed_number("" if raw is None else str(raw))
+    except NotANumber as refused:
+        why = f": {refused.why}" if refused.why else ""
+        raise forms.ValidationError(f"Enter {label} as a number, like 42{why}.", code="invalid") from None
 
 
 class WholeNumberField(forms.CharField):

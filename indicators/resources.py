@@ -7,6 +7,7 @@ plan only: two partnerships may both have an ASB-01.
 from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
+from csp.numbers import whole_number
 from csp.resources import AgenciesWidget, AgencyWidget, AllOrNothingResource
 from indicators.models import Indicator, Measure
 
@@ -16,12 +17,13 @@ Priority = Indicator.priority.field.related_model
 
 def _plan_filter(row, prefix: str) -> dict[str, object]:
     partnership = (row.get("partnership") or "").strip()
-    year = str(row.get("plan_year") or "").strip()
+    typed = str(row.get("plan_year") or "").strip()
     if not partnership:
         raise ValueError("The partnership column is empty.")
-    if not year.isdigit():
-        raise ValueError(f"The plan_year column must be the year the plan starts, e.g. 2026, not {year!r}.")
-    return {f"{prefix}partnership__slug": partnership, f"{prefix}start_year": int(year)}
+    year = whole_number(typed)
+    if year is None:
+        raise ValueError(f"The plan_year column must be the year the plan starts, e.g. 2026, not {typed!r}.")
+    return {f"{prefix}partnership__slug": partnership, f"{prefix}start_year": year}
 
 
 class CodeWidget(ForeignKeyWidget):

@@ -3,11 +3,16 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 RENDER_STUCK_AFTER = timedelta(minutes=15)
-"""A render queued or running for longer than this is assumed lost (a worker died) and is queued again."""
+"""A render queued for longer than this with no worker taking it is queued again."""
+RENDER_GRACE = timedelta(seconds=10)
+"""A render that has just started is left alone: its renderer may not have locked it yet."""
+RENDER_TIMEOUT = timedelta(minutes=2)
+"""Where the database cannot say whether a renderer still holds a running render (SQLite has no row
+locks), a render running longer than this is taken as lost. A report's PDF takes seconds."""
 
 
 class RenderState(models.TextChoices):
@@ -57,8 +62,25 @@ class ReportRender(models.Model):
     def is_pending(self) -> bool:
         return self.state in (RenderState.QUEUED, RenderState.RUNNING)
 
-    def is_stuck(self, now) -> bool:
-        return self.is_pending and now - self.updated_at > RENDER_STUCK_AFTER
+    def is_abandoned(self, now) -> bool:
+        """Pending with nobody making it: queued for too long, or running but its renderer is gone.
+
+        A renderer holds the render's row lock from start to finish (`reporting.renders.make_pdf`), and a
+        killed worker or a dropped connection releases it: on PostgreSQL a running render whose row can be
+        locked now is one nobody is making, known at once rather than after a timeout.
+        """
+        if self.state == RenderState.QUEUED:
+            return now - self.updated_at > RENDER_STUCK_AFTER
+        if self.state != RenderState.RUNNING:
+            return False
+        running_for = now - (self.started_at or self.updated_at)
+        if running_for < RENDER_GRACE:
+            return False
+        if not connection.features.has_select_for_update_skip_locked:
+            return running_for > RENDER_TIMEOUT
+        with transaction.atomic():
+            unheld = ReportRender.objects.select_for_update(skip_locked=True).filter(pk=self.pk)
+            return bool(unheld.values_list("pk", flat=True))
 
     @property
     def seconds_waiting(self) -> int:

@@ -33,8 +33,8 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
     """The render of this version of the report, queued if it has not been made yet.
 
     A failed render is tried again only when asked (`retry`), so a page polling for progress does not
-    queue the same failure over and over; a render lost by a dead worker, or whose file has gone from
-    storage, is queued again.
+    queue the same failure over and over; a render nobody is making any more (its worker died, or lost
+    its connection) or whose file has gone from storage is queued again.
     """
     render, created = ReportRender.objects.get_or_create(
         period=period, fingerprint=report.fingerprint, defaults={"requested_on": report.generated_on}
@@ -44,7 +44,7 @@ def request_pdf(period: ReportingPeriod, report: QuarterlyReport, *, retry: bool
     )
     again = (
         (retry and render.state in (RenderState.FAILED, RenderState.SUPERSEDED))
-        or render.is_stuck(timezone.now())
+        or render.is_abandoned(timezone.now())
         or lost
     )
     if again:
@@ -64,8 +64,10 @@ def issue_report(period: ReportingPeriod, user, *, today: date, fingerprint: str
     """Keep a copy of the report's PDF as issued to the SEG: who issued it, when, from which figures.
 
     `fingerprint` is the version the coordinator was looking at; if the figures have changed since, the
-    report is not issued, so nobody issues something they have not seen. The PDF comes from the cached
-    render where there is one, and is made here otherwise (issuing is rare and the coordinator waits).
+    report is not issued, so nobody issues something they have not seen. Each version is issued once: the
+    period's row is locked while a copy is made, so a second click (or a second coordinator) waits, then
+    is told it has been issued. The PDF comes from the cached render where there is one, and is made here
+    otherwise (issuing is rare and the coordinator waits).
     """
     if not roles.is_coordinator(user, period.plan_year.partnership_id):
         raise IssueError("Only a CSP coordinator can issue the report.")
@@ -74,6 +76,22 @@ def issue_report(period: ReportingPeriod, user, *, today: date, fingerprint: str
         raise IssueError(
             "The report has changed since you opened it: check the figures below, then issue it again."
         )
+    with transaction.atomic():
+        ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        earlier = IssuedReport.objects.filter(period=period, fingerprint=report.fingerprint).first()
+        if earlier is not None:
+            raise IssueError(
+                f"This version of the report was already issued by {earlier.issued_by_name} at "
+                f"{timezone.localtime(earlier.issued_at):%H:%M on %d %B %Y}: it is listed below."
+            )
+        issued = _issue(period, user, report)
+    logger.info(
+        "%s issued the SEG report for %s (%s)", issued.issued_by_name, period, report.fingerprint[:12]
+    )
+    return issued
+
+
+def _issue(period: ReportingPeriod, user, report: QuarterlyReport) -> IssuedReport:
     render = ReportRender.objects.filter(
         period=period, fingerprint=report.fingerprint, state=RenderState.READY
     ).first()
@@ -93,12 +111,8 @@ def issue_report(period: ReportingPeriod, user, *, today: date, fingerprint: str
         issued_by_name=user.get_full_name() or user.get_username(),
         issued_at=issued_at,
     )
-    with transaction.atomic():
-        issued.file.save(
-            f"seg-report-{period.code}-issued-{issued_at:%Y%m%dT%H%M%S}.pdf", ContentFile(content), save=False
-        )
-        issued.save()
-    logger.info(
-        "%s issued the SEG report for %s (%s)", issued.issued_by_name, period, report.fingerprint[:12]
+    issued.file.save(
+        f"seg-report-{period.code}-issued-{issued_at:%Y%m%dT%H%M%S}.pdf", ContentFile(content), save=False
     )
+    issued.save()
     return issued

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.html import format_html
@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from csp.admin import PartnershipScoped, ReadOnlyAdmin, ScopedAdmin
 from csp.models import PlanYear
+from csp.numbers import whole_number
 from csp.spreadsheets import SpreadsheetAdmin
 from indicators.quarters import Quarter
 from indicators.values import FigureValues, figure_value_problems
@@ -133,7 +134,14 @@ class FinancialYearFilter(admin.SimpleListFilter):
         return [(year, Quarter(year, 1).financial_year_label) for year in years]
 
     def queryset(self, request, queryset):
-        return queryset.filter(year=self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        year = whole_number(self.value())
+        if year is None:
+            raise IncorrectLookupParameters(
+                f"The financial year must be a year like 2025, not {self.value()!r}."
+            )
+        return queryset.filter(year=year)
 
 
 class HistoryFigureForm(forms.ModelForm):

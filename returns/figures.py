@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 
 from indicators.calculations import Figures, Observation, compute_figures
 from indicators.kinds import Rag
@@ -162,3 +162,27 @@ def rate_quarter(
         for indicator in indicators
     }
     return QuarterRatings(observations, computed, ratings)
+
+
+FIGURE_PARTS = ("value", "numerator", "denominator", "status", "benchmark")
+"""What a figure holds; a save writes these."""
+
+
+def measures_and_figures(ret: Return) -> list[tuple[Measure, Figure | None]]:
+    """Each measure the return's owner supplies (with its supplier), and the return's figure for it (None
+    if there is none yet), in one query."""
+    columns = ("id", "year", "number", *FIGURE_PARTS)
+    measures = (
+        ret.supplied_measures()
+        .select_related("supplier")
+        .annotate(stored=FilteredRelation("figures", condition=Q(figures__ret=ret)))
+        .annotate(**{f"stored_{column}": F(f"stored__{column}") for column in columns})
+    )
+    found = []
+    for measure in measures:
+        figure = None
+        if measure.stored_id is not None:
+            values = {column: getattr(measure, f"stored_{column}") for column in columns}
+            figure = Figure(measure_id=measure.pk, ret=ret, **values)
+        found.append((measure, figure))
+    return found

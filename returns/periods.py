@@ -21,6 +21,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from simple_history.utils import bulk_create_with_history
 
+from csp import audit
 from csp.models import Partnership, PlanYear
 from indicators.models import Indicator
 from indicators.quarters import Quarter, working_days_after
@@ -119,7 +120,9 @@ def change_period_state(period: ReportingPeriod, user, state: str) -> ReportingP
             raise WorkflowError(refusal)
         current.state = state
         current._history_user = user
-        current._change_reason = f"{PeriodState(state).label} by {user.get_username()}"
+        current._change_reason = audit.history_reason(
+            current, f"{PeriodState(state).label} by {user.get_username()}"
+        )
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
             create_missing_items(current)

@@ -12,10 +12,14 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from csp import roles
+from csp import audit, roles
+from csp.models import Membership
 from returns import notifications
+from returns.figures import FIGURE_PARTS, measures_and_figures
 from returns.models import DeliverableUpdate, Figure, Return, ReturnState, Submission
 
 
@@ -48,13 +52,17 @@ class ReturnContent:
     nothing_to_report: bool = False
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
     """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
+    stored: dict[int, Figure | None] | None = None
+    """The return's figures by measure id as the page read them, if it did: the save then reads them
+    no more. Safe, because only a save changes a return's figures and every save raises the version,
+    which the save checks under the row's lock: if it matches, these are still the figures stored."""
 
     def apply_to(self, ret: Return, user) -> None:
         ret.commentary = self.commentary
         ret.escalation = self.escalation
         ret.agency_rating = self.agency_rating
         ret.nothing_to_report = self.nothing_to_report
-        _write_figures(ret, user, self.figures)
+        ret.figures_as_saved = _write_figures(ret, user, self.figures, self.stored)
 
 
 @dataclass
@@ -74,8 +82,19 @@ class UpdateContent:
             setattr(update, name, value)
 
 
-def _locked(item: Submission) -> Submission:
-    return type(item).objects.select_for_update().select_related("period__plan_year").get(pk=item.pk)
+def _locked(item: Submission, user) -> Submission:
+    """The item as it stands, its row locked (only its row), read with what a page shows of it and
+    whether `user` is one of its owner's officers: one query."""
+    plan_item = "indicator" if isinstance(item, Return) else "deliverable"
+    return (
+        type(item)
+        .objects.select_for_update(of=("self",))
+        .select_related("period__plan_year__partnership", f"{plan_item}__priority", "agency")
+        .annotate(
+            by_member=Exists(Membership.objects.filter(agency_id=OuterRef("agency_id"), user_id=user.pk))
+        )
+        .get(pk=item.pk)
+    )
 
 
 def _may_owner_write(item: Submission, user) -> None:
@@ -83,22 +102,24 @@ def _may_owner_write(item: Submission, user) -> None:
         raise WorkflowError(refusal)
     if roles.is_coordinator(user, item.partnership_id):
         return
-    if item.agency_id is None or not item.agency.memberships.filter(user=user).exists():
+    if item.agency_id is None or not item.by_member:
         raise WorkflowError(f"Only the officers of the agency that owns this {item.noun} can change it.")
 
 
 def _record(item: Submission, user, reason: str) -> None:
     item.version += 1
     item.updated_by = user
-    item._change_reason = reason
+    item._change_reason = audit.history_reason(item, reason)
     item._history_user = user
     item.save()
 
 
 def save_draft(item: Submission, user, content, *, version: int) -> Submission:
-    """Save what the owner typed (`ReturnContent` or `UpdateContent`), without submitting it."""
+    """Save what the owner typed (`ReturnContent` or `UpdateContent`), without submitting it. A return
+    comes back with `figures_as_saved`, its figures as they now stand, so the page that follows need not
+    read them again."""
     with transaction.atomic():
-        current = _locked(item)
+        current = _locked(item, user)
         _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
@@ -117,34 +138,40 @@ def save_and_submit(item: Submission, user, content, *, version: int) -> Submiss
         return submit(saved, user, version=saved.version)
 
 
-def _write_figures(ret: Return, user, figures: dict[int, dict]) -> None:
+def _write_figures(
+    ret: Return, user, figures: dict[int, dict], stored: dict[int, Figure | None] | None
+) -> list[Figure]:
+    """Write the figures that changed, for the measures this return's owner supplies (any other measure
+    named is ignored), with their history: at most four queries write them, however many measures the
+    return has, and one reads them unless the page read them already (`stored`). Returns the return's
+    figures as they now stand."""
     quarter = ret.period.quarter
-    measures = {m.pk: m for m in ret.supplied_measures()}
-    existing = {f.measure_id: f for f in Figure.objects.filter(ret=ret)}
+    if stored is None:
+        stored = {measure.pk: figure for measure, figure in measures_and_figures(ret)}
+    changed, new = [], []
     for measure_id, values in figures.items():
-        if measure_id not in measures:
+        if measure_id not in stored:
             continue
-        figure = existing.get(measure_id) or Figure(
-            measure_id=measure_id, year=quarter.year, number=quarter.number, ret=ret
-        )
-        new = {
-            "value": values.get("value"),
-            "numerator": values.get("numerator"),
-            "denominator": values.get("denominator"),
-            "status": values.get("status") or "",
-            "benchmark": values.get("benchmark"),
-        }
-        if figure.pk and all(getattr(figure, k) == v for k, v in new.items()):
-            continue
-        for name, value in new.items():
-            setattr(figure, name, value)
-        figure._history_user = user
-        figure.save()
+        parts = {part: values.get(part) for part in FIGURE_PARTS} | {"status": values.get("status") or ""}
+        figure = stored[measure_id]
+        if figure is None:
+            new.append(
+                Figure(measure_id=measure_id, year=quarter.year, number=quarter.number, ret=ret, **parts)
+            )
+        elif any(getattr(figure, part) != value for part, value in parts.items()):
+            for part, value in parts.items():
+                setattr(figure, part, value)
+            changed.append(figure)
+    if changed:
+        bulk_update_with_history(changed, Figure, FIGURE_PARTS, default_user=user)
+    if new:
+        bulk_create_with_history(new, Figure, default_user=user)
+    return [figure for figure in stored.values() if figure is not None] + new
 
 
 def submit(item: Submission, user, *, version: int) -> Submission:
     with transaction.atomic():
-        current = _locked(item)
+        current = _locked(item, user)
         _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
@@ -171,7 +198,7 @@ def coordinator_only(user, partnership_id: int) -> None:
 def approve(item: Submission, user) -> Submission:
     coordinator_only(user, item.partnership_id)
     with transaction.atomic():
-        current = _locked(item)
+        current = _locked(item, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError(f"Only a submitted {current.noun} can be approved.")
         current.state = ReturnState.APPROVED
@@ -190,7 +217,7 @@ def send_back(item: Submission, user, reason: str) -> Submission:
             {"reason": f"Say why the {item.noun} is being sent back."},
         )
     with transaction.atomic():
-        current = _locked(item)
+        current = _locked(item, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError(f"Only a submitted {current.noun} can be sent back.")
         if not (current.period.is_open or current.reopened_reason):
@@ -215,7 +242,7 @@ def reopen(item: Submission, user, reason: str) -> Submission:
             {"reason": f"Say why the {item.noun} is being re-opened."},
         )
     with transaction.atomic():
-        current = _locked(item)
+        current = _locked(item, user)
         if not current.is_received:
             raise WorkflowError(f"Only a submitted or approved {current.noun} can be re-opened.")
         current.state = ReturnState.RETURNED

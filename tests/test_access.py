@@ -79,7 +79,17 @@ ROUTES = {
     "accessibility": ("get", lambda w: {}, PUBLIC),
     "privacy": ("get", lambda w: {}, PUBLIC),
     "session_alive": ("get", lambda w: {}, {"anonymous": 401, **dict.fromkeys(SIGNED_IN, 204)}),
-    "two_factor_setup": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 200)}),
+    # Only coordinators (and administrators) set up two-factor sign-in; the others are sent home.
+    "two_factor_setup": (
+        "get",
+        lambda w: {},
+        {
+            "anonymous": "login",
+            **dict.fromkeys(SIGNED_IN, 302),
+            "coordinator": 200,
+            "their_coordinator": 200,
+        },
+    ),
     "two_factor_verify": ("get", lambda w: {}, {"anonymous": "login", **dict.fromkeys(SIGNED_IN, 302)}),
     "plan": ("get", in_testshire(), {**MEMBERS_200, **dict.fromkeys(OWN_ROLES[1:], 302)}),
     "plan_year": ("get", in_testshire(plan_year_id=lambda w: w.plan_year.pk), MEMBERS_200),

@@ -32,9 +32,9 @@ from django.views.decorators.http import require_POST
 from csp import roles
 from csp.models import PlanYear
 from csp.resources import administered_slugs
+from csp.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 from themes import workbook, workbook_export
 from themes.import_report import ImportReport
-from themes.upload_guard import MAX_UPLOAD_BYTES, RefusedFile, check_bytes, read_upload
 
 PENDING_DIR = "plan-imports"
 SESSION_KEY = "plan_workbook_import"

@@ -2,29 +2,27 @@
 
 The same format comes as one XLSX (a sheet per part) or as CSV files (one per part, in a folder or a
 zip). This module defines the sheets and their columns (with what each cell must hold) and reads either
-form into plain rows once `themes.upload_guard` has passed the file (each kind of cell is read by
+form into plain rows once `csp.upload_guard` has passed the file (each kind of cell is read by
 `themes.workbook_cells`); `themes.workbook_export` writes a plan year out. What the rows mean for the
 database is `themes.plan_import`'s business.
 """
 
 import csv
-import io
-import warnings
 from dataclasses import dataclass, field
 
-import openpyxl
-from django.core.exceptions import ImproperlyConfigured
-
 from csp.models import ProtectiveMarking
+from csp.upload_guard import (
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    UNREADABLE_WORKBOOK,
+    RefusedFile,
+    csv_rows,
+    opened_workbook,
+    sheet_rows,
+)
 from indicators.kinds import Aggregation, Polarity, TargetKind, Unit
-from themes.upload_guard import RefusedFile
 from themes.workbook_cells import EXAMPLES, PARSERS, CellError, choice, choices_in_words, text
 
-MAX_ROWS = 2000
-"""Data rows per sheet. Medway's largest sheet has 71; a plan ten times its size still fits."""
-MAX_COLUMNS = 40
-"""Columns read per sheet; anything to the right is ignored (the widest sheet has 21)."""
-MAX_CELL_CHARS = 10_000
 README_SHEET = "Read me"
 
 
@@ -387,37 +385,29 @@ def _absent(sheet: Sheet, message: str, book: PlanWorkbook) -> None:
 
 def read_xlsx(data: bytes) -> PlanWorkbook:
     """The plan sheets of an XLSX already passed by `upload_guard`, read without evaluating anything."""
-    if not openpyxl.DEFUSEDXML:
-        raise ImproperlyConfigured("defusedxml must be installed: openpyxl parses workbooks with it.")
-    try:
-        return _read_xlsx(data)
-    except Exception as error:  # openpyxl raises a grab-bag (KeyError, ParseError, ...) for a broken file
-        message = "The workbook cannot be read: it is damaged, or was not saved by a spreadsheet program."
-        raise RefusedFile(message) from error
+    with opened_workbook(data) as workbook:
+        try:
+            return _read_sheets(workbook)
+        except RefusedFile:
+            raise
+        except Exception as error:  # openpyxl raises a grab-bag (KeyError, ParseError, ...) for a broken file
+            raise RefusedFile(UNREADABLE_WORKBOOK) from error
 
 
-def _read_xlsx(data: bytes) -> PlanWorkbook:
+def _read_sheets(workbook) -> PlanWorkbook:
     book = PlanWorkbook()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # openpyxl's complaints about styles it does not know
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    try:
-        titles = {_header_name(t): t for t in workbook.sheetnames}
-        wanted = {_header_name(s.title) for s in SHEETS} | {_header_name(README_SHEET)}
-        expected = ", ".join(s.title for s in SHEETS)
-        for name, title in titles.items():
-            if name not in wanted:
-                book.problems.append(Problem(title, None, f"not a sheet of the plan workbook ({expected})."))
-        for sheet in SHEETS:
-            title = titles.get(_header_name(sheet.title))
-            if title is None:
-                _absent(sheet, "the sheet is missing", book)
-                continue
-            worksheet = workbook[title]
-            worksheet.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off
-            _rows_of(sheet, worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), book)
-    finally:
-        workbook.close()
+    titles = {_header_name(t): t for t in workbook.sheetnames}
+    wanted = {_header_name(s.title) for s in SHEETS} | {_header_name(README_SHEET)}
+    expected = ", ".join(s.title for s in SHEETS)
+    for name, title in titles.items():
+        if name not in wanted:
+            book.problems.append(Problem(title, None, f"not a sheet of the plan workbook ({expected})."))
+    for sheet in SHEETS:
+        title = titles.get(_header_name(sheet.title))
+        if title is None:
+            _absent(sheet, "the sheet is missing", book)
+            continue
+        _rows_of(sheet, sheet_rows(workbook[title]), book)
     return book
 
 
@@ -434,9 +424,8 @@ def read_csv_files(files: dict[str, bytes]) -> PlanWorkbook:
         if sheet.filename not in files:
             _absent(sheet, f"the file {sheet.filename} is missing", book)
             continue
-        reader = csv.reader(io.StringIO(files[sheet.filename].decode("utf-8-sig")))
         try:
-            _rows_of(sheet, ([cell or None for cell in row[:MAX_COLUMNS]] for row in reader), book)
+            _rows_of(sheet, csv_rows(files[sheet.filename].decode("utf-8-sig")), book)
         except csv.Error as error:
             book.rows.pop(sheet.title, None)
             _absent(sheet, f"{sheet.filename} is not readable CSV: {error}", book)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('returns', '0002_deliverable_updates'),
+        ('returns', '0004_periods_in_each_year_of_a_plan'),
     ]
 
     operations = [

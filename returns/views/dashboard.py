@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from csp.htmx import redirect_to, render_page
 from csp.models import Agency
+from csp.numbers import whole_number
 from csp.roles import coordinator_view
 from returns import notifications
 from returns.dashboard.queries import (
@@ -124,10 +125,10 @@ def notification_preferences(request: HttpRequest, partnership) -> HttpResponse:
         messages.success(request, "You will be emailed when an agency has submitted all its returns.")
     else:
         messages.success(request, "You will no longer be emailed when an agency completes its returns.")
-    period_id = request.POST.get("period", "")
-    if not period_id.isdigit():
+    period_id = whole_number(request.POST.get("period"))
+    if period_id is None:
         return redirect("dashboard_current", partnership=partnership.slug)
-    return _back_to_dashboard(request, period_or_current(partnership, int(period_id)))
+    return _back_to_dashboard(request, period_or_current(partnership, period_id))
 
 
 @coordinator_view

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from csp import kept, roles
-from csp.htmx import redirect_to, render_page
+from csp.htmx import redirect_to, render_page, wants_partial
+from csp.numbers import whole_number
 from csp.roles import member_view
 from indicators.fields import measure_field_names, measure_hint
 from indicators.kinds import Rag
 from indicators.models import Measure
-from returns.figures import figures_for
+from returns.figures import figures_for, measures_and_figures
 from returns.forms import ReturnForm, initial_for
 from returns.history import history_of
 from returns.models import DeliverableUpdate, Figure, ReportingPeriod, Return, ReturnState, Submission
@@ -73,8 +74,8 @@ class PartnershipReturns:
 def home(request: HttpRequest) -> HttpResponse:
     """An officer's returns and action updates across every partnership their agencies serve, each
     partnership with its own quarter and deadline; `?period=` shows one earlier period instead."""
-    period_id = request.GET.get("period", "")
-    if period_id.isdigit():
+    period_id = whole_number(request.GET.get("period"))
+    if period_id is not None:
         periods = {
             0: get_object_or_404(
                 ReportingPeriod.objects.select_related("plan_year__partnership"),
@@ -153,15 +154,25 @@ class ReturnPage:
     conflict: StaleReturn | None = None
     saved_at: datetime | None = None
     restored: bool = False
+    stored: dict[int, Figure | None] = field(default_factory=dict)
+    """The return's figures by measure, read with the measures (a save uses them too)."""
+    figures: list[Figure] | None = None
+    """The return's figures, where a save has just written them (else `stored`'s)."""
     form_kwargs: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, ret: Return) -> "ReturnPage":
-        measures = list(ret.supplied_measures().select_related("supplier"))
+        found = measures_and_figures(ret)
+        measures = [measure for measure, _ in found]
         for measure in measures:
             measure.hint = measure_hint(measure)
         rating_applies = not any(m.target_decides_rating for m in measures)
-        return cls(ret, measures, form_kwargs={"measures": measures, "rating_applies": rating_applies})
+        return cls(
+            ret,
+            measures,
+            stored={measure.pk: figure for measure, figure in found},
+            form_kwargs={"measures": measures, "rating_applies": rating_applies},
+        )
 
     def form_as_saved(self, figures: list[Figure]) -> ReturnForm:
         return ReturnForm(initial=initial_for(self.ret, figures), **self.form_kwargs)
@@ -176,16 +187,20 @@ class ReturnPage:
         return form
 
 
+def _locked_out(request: HttpRequest, ret: Return) -> HttpResponse:
+    """The answer to a post for a return that can no longer be changed: reload it, saying so."""
+    if request.htmx and request.POST.get("_validate"):
+        # A field's check that arrives after its return was submitted: nothing to say or swap.
+        return HttpResponse(status=204)
+    messages.error(request, "This return can no longer be changed.")
+    return redirect_to(request, ret.get_absolute_url())
+
+
 def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     """Save or submit what was posted; a response where the page is left, else None with `page` updated."""
     ret = page.ret
-    here = ret.get_absolute_url()
     if not ret.is_editable_by_officer:
-        if request.htmx and request.POST.get("_validate"):
-            # A field's check that arrives after its return was submitted: nothing to say or swap.
-            return HttpResponse(status=204)
-        messages.error(request, "This return can no longer be changed.")
-        return redirect_to(request, here)
+        return _locked_out(request, ret)
     form = ReturnForm(request.POST, **page.form_kwargs)
     validate_only = request.POST.get("_validate")
     if validate_only and request.htmx and validate_only in form.fields:
@@ -194,12 +209,14 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     page.form = form
     if not form.is_valid():
         return None
+    content, version = form.content(), form.cleaned_data["version"]
+    content.stored = page.stored
     try:
         if request.POST.get("action") == "submit":
-            ret = save_and_submit(ret, request.user, form.content(), version=form.cleaned_data["version"])
+            ret = save_and_submit(ret, request.user, content, version=version)
             messages.success(request, f"{ret.indicator.code} submitted to the CSP coordinator.")
             return redirect_to(request, reverse("home"))
-        ret = save_draft(ret, request.user, form.content(), version=form.cleaned_data["version"])
+        ret = save_draft(ret, request.user, content, version=version)
     except StaleReturn as stale:
         page.ret, page.conflict = stale.current, stale
         page.form = page.form_kept(request, stale)
@@ -207,14 +224,17 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
     except WorkflowError as refused:
         # Nothing was written (a refused submit rolls back its save): the return is as it was.
         ret.refresh_from_db()
+        if not ret.is_editable_by_officer:
+            # Submitted (or its period closed) after this request read it: told as if it came later.
+            return _locked_out(request, ret)
         page.ret = ret
         page.form = page.form_kept(request, refused)
         return None
-    page.ret = ret
+    page.ret, page.figures = ret, ret.figures_as_saved
     page.saved_at = timezone.localtime(ret.updated_at)
     if not request.htmx:
         messages.success(request, f"Draft saved at {page.saved_at:%H:%M}.")
-        return redirect(here)
+        return redirect(ret.get_absolute_url())
     page.form = None  # the form as saved
     return None
 
@@ -228,9 +248,15 @@ def return_page(request: HttpRequest, partnership, return_id: int) -> HttpRespon
     if request.method == "GET" and (typed := kept.take(request)) is not None:
         page.form, page.restored = ReturnForm(typed, **page.form_kwargs), True
     ret = page.ret
-    figures = list(Figure.objects.filter(ret=ret))
+    if page.figures is not None:
+        figures = page.figures
+    elif page.conflict is not None:  # someone else's save came between: show their figures
+        figures = list(Figure.objects.filter(ret=ret))
+    else:
+        figures = [figure for figure in page.stored.values() if figure is not None]
     form = page.form or page.form_as_saved(figures)
-    previous_return, previous_figures = _previous(ret)
+    # Last quarter's return is shown above the form, so the form's partial (htmx) does without it.
+    previous_return, previous_figures = (None, []) if wants_partial(request) else _previous(ret)
     by_measure = {f.measure_id: f for f in figures}
     given = {(ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)} if ret.agency_rating else {}
     _, computed = figures_for(

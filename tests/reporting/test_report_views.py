@@ -324,7 +324,8 @@ def test_a_render_whose_file_has_gone_or_whose_worker_died_is_made_again(plan, w
 
     assert services.request_pdf(plan.period, report).state == RenderState.QUEUED
 
+    an_hour_ago = render.updated_at - timedelta(hours=1)
     ReportRender.objects.filter(pk=render.pk).update(
-        state=RenderState.RUNNING, updated_at=render.updated_at - timedelta(hours=1)
+        state=RenderState.RUNNING, started_at=an_hour_ago, updated_at=an_hour_ago
     )
     assert services.request_pdf(plan.period, report).state == RenderState.QUEUED

@@ -170,6 +170,14 @@ def percentage_measure(medway_plan):
             "must be a number, like 42, not 'twelve'",
         ),
         (("medway", "2025-26-Q4", "ASB-01-A", "-5", "", "", ""), "A count cannot be negative"),
+        (
+            ("medway", "2025-26-Q4", "ASB-01-A", "1,2,3", "", "", ""),
+            "must be a number, like 42, not '1,2,3': commas go between thousands",
+        ),
+        (
+            ("medway", "2025-26-Q4", "ASB-01-A", "١٢", "", "", ""),
+            "must be a number, like 42, not '١٢': use the digits 0 to 9",
+        ),
         (("medway", "2025-26-Q4", "ASB-01-A", "2.5", "", "", ""), "A count is a whole number"),
         (("medway", "2025-26-Q4", "ASB-01-A", "", "", "", ""), "The value is missing"),
         (("medway", "2025-26-Q4", "ASB-01-A", "9999999999", "", "", ""), "check the figure"),
@@ -404,3 +412,16 @@ def test_figure_admin_pages_open(client, superuser, all_kinds_of_figures):
         assert client.get(reverse(f"admin:returns_figure_{url}")).status_code == 200, url
     for params in ({"source": "return"}, {"source": "history", "year": "2025"}, {"q": "ASB-01"}):
         assert client.get(reverse("admin:returns_figure_changelist"), params).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["abc", "²", "２０２５"])
+def test_the_figure_list_refuses_a_financial_year_that_is_no_number_without_an_error(
+    client, superuser, plan, year
+):
+    Figure.objects.create(measure=plan.count, year=2025, number=1, value=3)
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:returns_figure_changelist"), {"year": year})
+
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")  # Django's "invalid filter"
+    assert client.get(reverse("admin:returns_figure_changelist"), {"year": "2025"}).status_code == 200

@@ -191,3 +191,19 @@ def test_coordinator_turns_the_completion_email_on_and_off(client, plan, coordin
 
     client.post(url, {"period": plan.period.pk})
     assert NotificationPreference.objects.get(user=coordinator).agency_complete is False
+
+
+@pytest.mark.parametrize("period", ["²", "١", "abc", ""])
+def test_a_preference_posted_with_a_period_that_is_no_number_goes_to_the_current_dashboard(
+    client, plan, coordinator, period
+):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("notification_preferences", args=["testshire"]), {"agency_complete": "on", "period": period}
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "dashboard_current", args=["testshire"]
+    )
+    assert NotificationPreference.objects.get(user=coordinator).agency_complete is True

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from csp.models import PlanYear
+from csp.upload_guard import check_bytes
 from indicators.quarters import Quarter, working_days_after
 from returns.models import PeriodState, ReportingPeriod, Return
 from returns.periods import (
@@ -25,7 +26,6 @@ from returns.periods import (
 from tests import factories
 from tests.themes.test_workbook_errors import small_plan
 from themes import workbook, workbook_export
-from themes.upload_guard import check_bytes
 
 
 def read(rows: dict):

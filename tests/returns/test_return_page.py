@@ -92,6 +92,15 @@ BAD_INPUT = [
     ("count", "value", "1000000000000000", "Incidents must be 1,000,000,000 or fewer: check the figure."),
     ("percentage", "value", "101", "Satisfaction must be 100% or less."),
     ("percentage", "value", "abc", "Enter satisfaction as a number, like 42."),
+    ("count", "value", "١٢", "Enter incidents as a number, like 42: use the digits 0 to 9."),
+    ("count", "value", "１２", "Enter incidents as a number, like 42: use the digits 0 to 9."),
+    (
+        "count",
+        "value",
+        "1,2,3",
+        "Enter incidents as a number, like 42: commas go between thousands, like 1,416.",
+    ),
+    ("percentage", "value", "6,25", "Enter satisfaction as a number, like 42: commas go between thousands"),
     (
         "ratio",
         "denominator",
@@ -263,3 +272,31 @@ def test_markup_in_a_measures_caveats_is_shown_as_text(client, officer, plan, ur
 
     assert 'id="pwn"' not in page
     assert "&lt;img src=x id=&quot;pwn&quot;&gt; Police count" in page
+
+
+def test_a_save_that_meets_a_colleagues_submit_midway_is_told_as_if_it_came_after(
+    client, officer, plan, url, monkeypatch
+):
+    """The load test's save "neither acknowledged nor refused": the page was editable when the request
+    read it, and a colleague's submit took the row lock before the save did. The answer must be the one a
+    save arriving after the submit gets, not a page with the refusal and no form."""
+    from returns.views import officer as views
+    from returns.workflow import ReturnContent, save_draft, submit
+    from tests.factories import officer_of
+
+    colleague = officer_of(plan.ours, username="colleague")
+    content = ReturnContent(commentary="The colleague's update.", nothing_to_report=True)
+
+    def colleague_submits_first(ret, user, content_, *, version):
+        done = save_draft(ret, colleague, content, version=version)
+        submit(done, colleague, version=done.version)
+        return save_draft(ret, user, content_, version=version)
+
+    monkeypatch.setattr(views, "save_draft", colleague_submits_first)
+    client.force_login(officer)
+
+    response = client.post(url, form_data(plan, plan.ret), headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == url
+    assert "This return can no longer be changed." in client.get(url).content.decode()
+    assert Return.objects.get(pk=plan.ret.pk).commentary == "The colleague's update."

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from csp import roles
 from returns.models import Figure, PeriodState, ReturnState
 from returns.periods import set_period_state
 from returns.workflow import (
@@ -211,3 +213,55 @@ def test_a_closed_period_stays_closed_and_its_history_says_who(plan, coordinator
 
     record = plan.period.history.first()
     assert (record.state, record.history_user) == (PeriodState.CLOSED, coordinator)
+
+
+LONG_REASON = (
+    "The Q2 incident count includes 14 incidents from the neighbouring district that were recorded "
+    "against our beat codes by mistake; please recount with the corrected boundary file and resubmit."
+)
+
+
+def _reason_limit(model) -> int:
+    return model.history.model._meta.get_field("history_change_reason").max_length
+
+
+@pytest.mark.parametrize("decision", ["send_back", "reopen"])
+def test_a_long_reason_is_kept_whole_and_its_history_entry_fits(client, plan, officer, coordinator, decision):
+    ret = submitted(plan, officer)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("review", args=["testshire", ret.pk]), {"decision": decision, "reason": LONG_REASON}
+    )
+
+    assert response.status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.RETURNED and ret.returned_reason == LONG_REASON
+    record = ret.history.first()
+    assert len(record.history_change_reason) <= _reason_limit(type(ret))
+    assert record.history_change_reason.startswith(("Sent back: The Q2", "Re-opened: The Q2"))
+    assert record.returned_reason == LONG_REASON  # the history row keeps the whole reason too
+    page = client.get(reverse("return_history", args=["testshire", ret.pk])).content.decode()
+    assert LONG_REASON in page
+
+
+@pytest.mark.parametrize("state", [PeriodState.CLOSED, PeriodState.OPEN])
+def test_a_coordinator_with_a_very_long_username_opens_and_closes_periods(client, plan, state):
+    from tests.factories import PeriodFactory, make_user
+
+    long_name = make_user("c" * 95, roles.COORDINATOR, partnerships=[plan.partnership])
+    period = (
+        plan.period
+        if state == PeriodState.CLOSED
+        else PeriodFactory(plan_year=plan.plan_year, number=3, state=PeriodState.NOT_OPEN)
+    )
+    client.force_login(long_name)
+
+    response = client.post(reverse("period_state", args=["testshire", period.pk]), {"state": state})
+
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.state == state
+    record = period.history.first()
+    assert record.history_user == long_name
+    assert len(record.history_change_reason) <= _reason_limit(type(period))

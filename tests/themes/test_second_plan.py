@@ -107,8 +107,8 @@ def test_the_second_plan_imports_through_the_admin_as_a_zip_of_csv_files(
     from django.contrib.admin.models import ADDITION, LogEntry
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from csp.upload_guard import check_bytes
     from themes import workbook, workbook_export
-    from themes.upload_guard import check_bytes
 
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from csp.models import PlanYear
+from csp.upload_guard import check_bytes
 from indicators.kinds import TargetKind
 from indicators.models import Indicator, Measure
 from reporting.builder import build_quarterly_report
@@ -26,7 +27,6 @@ from tests import factories
 from tests.reporting.report_helpers import pdf_text
 from themes import workbook
 from themes.models import Deliverable, Priority
-from themes.upload_guard import check_bytes
 
 STRATEGY = Path(settings.BASE_DIR) / "fixtures" / "examples" / "example-strategy.xlsx"
 MINUS = "\N{MINUS SIGN}"

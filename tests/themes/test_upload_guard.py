@@ -12,8 +12,9 @@ from defusedxml import DefusedXmlException
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from themes import upload_guard, workbook, workbook_export
-from themes.upload_guard import RefusedFile, check_bytes, read_upload
+from csp import upload_guard
+from csp.upload_guard import RefusedFile, check_bytes, read_upload
+from themes import workbook, workbook_export
 
 QUICK = 1.0
 """Seconds: every hostile file here is refused in a small fraction of this."""

@@ -6,11 +6,11 @@ import io
 import pytest
 
 from csp.models import Agency, Partnership, PlanYear
+from csp.upload_guard import check_bytes
 from indicators.models import Indicator, Measure
 from themes import workbook, workbook_export
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.plan_import import import_plan
-from themes.upload_guard import check_bytes
 
 SMALL_PLAN = {
     "Plan": [

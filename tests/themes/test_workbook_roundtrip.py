@@ -13,13 +13,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from csp.models import Agency, Partnership, PlanYear
+from csp.upload_guard import check_bytes
 from indicators.models import Indicator, Measure
 from returns.models import Figure
 from tests import factories
 from themes import workbook, workbook_export
 from themes.models import Deliverable, KeyTheme, Priority
 from themes.plan_import import import_plan
-from themes.upload_guard import check_bytes
 
 MEDWAY_ITEMS = 1 + 1 + 12 + 4 + 25 + 40 + 44 + 71
 """Partnership, plan year, agencies, priorities, key themes, deliverables, indicators, measures."""

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from csp.upload_guard import RefusedFile, read_path
 from returns.periods import import_plan
 from themes import workbook
-from themes.upload_guard import RefusedFile, read_path
 
 
 class Command(BaseCommand):

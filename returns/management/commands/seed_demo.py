@@ -21,11 +21,11 @@ from django.utils.text import slugify
 
 from csp.models import Agency, Partnership, PlanYear
 from csp.provisioning import add_user
+from csp.upload_guard import read_path
 from indicators.quarters import Quarter, working_days_after
 from returns.demo import MEDWAY_OWNERS, assign_demo_owners, complete, fill_demo_figures
 from returns.models import PeriodState, ReturnState
 from returns.periods import ensure_periods, import_plan, set_period_state
-from themes.upload_guard import read_path
 from themes.workbook import read as read_workbook
 
 PASSWORD_VARIABLE = "DEMO_PASSWORD"  # noqa: S105 (the name of a variable, not a password)

@@ -1,4 +1,6 @@
-"""Checks on a plan file before anything parses it: a hostile file is refused quickly, in bounded memory.
+"""Checks on an uploaded spreadsheet before anything parses it, and bounded reading once it has passed:
+a hostile file is refused quickly, in bounded memory. Every upload goes through here: the plan workbook
+(themes) and the admin's agency, indicator, measure and figure imports (csp.spreadsheets).
 
 An XLSX is a zip of XML parts. Before openpyxl sees one, this module checks: the file's size; that it is
 what its name claims (a zip holding an Excel workbook, not a CSV or a Word document renamed); from the
@@ -9,21 +11,37 @@ defusedxml as well, which refuses the same things again. Python's zipfile never 
 entry's declared size, and a declared size that lies fails the entry's CRC, so the directory's sizes are a
 real bound.
 
-CSV files (a zip of them, or a folder for the command line) get the same size and entry limits and must
-be UTF-8 text.
+CSV files (one, a zip of them, or a folder for the command line) get the same size and entry limits and
+must be UTF-8 text.
+
+Reading is bounded too: a sheet is read row by row to MAX_COLUMNS columns, whatever size it declares
+(a small file can declare 16,384 columns of millions of rows), and at most MAX_ROWS rows are kept.
 """
 
+import csv
 import io
 import re
+import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
+import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from django.core.exceptions import ImproperlyConfigured
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+"""Data rows per sheet. Medway's largest plan sheet has 71; a plan ten times its size still fits."""
+MAX_SHEET_ROWS = 10 * MAX_ROWS
+"""How far down a sheet is read, blank rows included: a file of a few cells can reach Excel's last row."""
+MAX_COLUMNS = 40
+"""Columns read per sheet; anything to the right is ignored (the widest sheet has 15)."""
+MAX_CELL_CHARS = 10_000
 MAX_ENTRIES = 100
 MAX_UNPACKED_BYTES = 25 * 1024 * 1024
 MAX_RATIO = 100
@@ -94,6 +112,7 @@ def read_path(path: Path) -> CheckedFile:
 
 
 def check_bytes(data: bytes, name: str) -> CheckedFile:
+    """A plan file: an XLSX workbook, or its CSV files in a zip."""
     suffix = PurePosixPath(name).suffix.casefold()
     if suffix not in (".xlsx", ".zip"):
         hint = {
@@ -102,17 +121,8 @@ def check_bytes(data: bytes, name: str) -> CheckedFile:
             ".csv": "A plan is seven CSV files: put them together in a .zip and upload that.",
         }.get(suffix, "")
         raise RefusedFile(f"Upload a plan workbook (.xlsx) or its CSV files in a .zip. {hint}".strip())
-    if not data:
-        raise RefusedFile("The file is empty.")
-    if not data.startswith(b"PK\x03\x04"):
-        raise RefusedFile(f"The file is called {suffix} but is not one: {_looks_like(data)}")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
-        raise RefusedFile("The file is damaged: it cannot be opened as a zip.") from None
+    archive, infos = _open_zip(data, suffix)
     with archive:
-        _check_directory(infos)
         is_workbook = "[Content_Types].xml" in {i.filename for i in infos}
         if suffix == ".xlsx":
             if not is_workbook:
@@ -122,6 +132,54 @@ def check_bytes(data: bytes, name: str) -> CheckedFile:
         if is_workbook:
             raise RefusedFile("This is an Excel workbook named .zip: rename it to .xlsx and upload it again.")
         return CheckedFile(Kind.CSV, data=data, csv_files=_csv_entries(archive, infos))
+
+
+def check_xlsx(data: bytes) -> None:
+    """One workbook, as the admin's imports take it."""
+    archive, infos = _open_zip(data, ".xlsx")
+    with archive:
+        if "[Content_Types].xml" not in {i.filename for i in infos}:
+            raise RefusedFile("The file is a plain zip file, not an Excel workbook.")
+        _check_workbook(archive, infos)
+
+
+def check_csv(data: bytes | str, name: str = "The file") -> str:
+    """One CSV file, as the admin's imports take it: its text, if it is UTF-8 text and not too large."""
+    if isinstance(data, str):
+        text = data
+        if len(text) > MAX_UPLOAD_BYTES:
+            raise RefusedFile(f"The file is larger than {_mb(MAX_UPLOAD_BYTES)}, the largest accepted.")
+    else:
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise RefusedFile(f"The file is larger than {_mb(MAX_UPLOAD_BYTES)}, the largest accepted.")
+        if data.startswith(b"PK\x03\x04"):
+            raise RefusedFile(f"{name} is a zip file (perhaps an Excel workbook), not CSV: choose xlsx.")
+        text = _text_file(data, name).decode("utf-8-sig")
+    if text.startswith("PK\x03\x04"):
+        raise RefusedFile(f"{name} is a zip file (perhaps an Excel workbook), not CSV: choose xlsx.")
+    if "\x00" in text:
+        raise RefusedFile(f"{name} is not a text file.")
+    return text
+
+
+def _open_zip(data: bytes, suffix: str) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    if not data:
+        raise RefusedFile("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise RefusedFile(f"The file is larger than {_mb(MAX_UPLOAD_BYTES)}, the largest accepted.")
+    if not data.startswith(b"PK\x03\x04"):
+        raise RefusedFile(f"The file is called {suffix} but is not one: {_looks_like(data)}")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
+        raise RefusedFile("The file is damaged: it cannot be opened as a zip.") from None
+    try:
+        _check_directory(infos)
+    except RefusedFile:
+        archive.close()
+        raise
+    return archive, infos
 
 
 def _looks_like(data: bytes) -> str:
@@ -279,3 +337,36 @@ def _check_folder(path: Path) -> CheckedFile:
             raise RefusedFile(f"{csv_path.name} is larger than {_mb(MAX_UPLOAD_BYTES)}.")
         files[csv_path.name.casefold()] = _text_file(data, csv_path.name)
     return CheckedFile(Kind.CSV, csv_files=files)
+
+
+# Reading, bounded
+
+UNREADABLE_WORKBOOK = "The workbook cannot be read: it is damaged, or was not saved by a spreadsheet program."
+
+
+@contextmanager
+def opened_workbook(data: bytes):
+    """openpyxl's read-only view of a workbook `check_bytes` or `check_xlsx` passed, evaluating nothing."""
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured("defusedxml must be installed: openpyxl parses workbooks with it.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # openpyxl on styles it does not know
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises a grab-bag (KeyError, ParseError, ...) for a broken file
+        raise RefusedFile(UNREADABLE_WORKBOOK) from error
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def sheet_rows(worksheet) -> Iterator[tuple]:
+    """A sheet's rows as values, MAX_COLUMNS wide at most, however large a size the sheet declares."""
+    worksheet.reset_dimensions()  # a wrong <dimension> would otherwise cut rows off, or pad them out
+    return worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+
+
+def csv_rows(text: str) -> Iterator[list]:
+    """A CSV file's rows, MAX_COLUMNS wide at most, blank cells as None (as a workbook gives them)."""
+    return ([cell or None for cell in row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text)))
