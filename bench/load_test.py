@@ -54,6 +54,10 @@ PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 SEED_TODAY = "2026-10-15"  # within the Medway plan year: Q1 closed and approved, Q2 just ended and open
 
 
+PARTNERSHIP = "medway"
+"""The partnership whose open quarter the load works on (seed_demo loads Medway's and Northam's)."""
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--officers", type=int, default=50, help="simulated officers (default 50)")
@@ -150,35 +154,36 @@ def prepare(officers: int, password: str, folder: Path) -> dict:
     """Bench officers and what the load needs to know about each return; returns the setup written."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
     from django.db import transaction
 
-    from csp import roles
-    from csp.models import Membership
+    from csp.models import Membership, Partnership
     from indicators.fields import measure_field_names
     from indicators.kinds import Aggregation, MilestoneStatus, Unit
     from returns.models import Return
     from returns.periods import current_period
-    from returns.workflow import supplied_measures
 
-    period = current_period()
-    returns = list(Return.objects.filter(period=period).order_by("pk"))
+    period = current_period(Partnership.objects.get(slug=PARTNERSHIP))
+    returns = list(Return.objects.filter(period=period, agency__isnull=False).order_by("pk"))
     by_agency: dict[int, list[int]] = defaultdict(list)
     for ret in returns:
         by_agency[ret.agency_id].append(ret.pk)
     User = get_user_model()
     hashed = make_password(password)  # hashed once: 50 hashings would only slow the set-up
-    setup: dict = {"password": password, "coordinator": "coordinator", "period": period.pk, "officers": []}
+    setup: dict = {
+        "password": password,
+        "coordinator": "coordinator",
+        "partnership": PARTNERSHIP,
+        "period": period.pk,
+        "officers": [],
+    }
     with transaction.atomic():
-        group = Group.objects.get(name=roles.OFFICER)
         for number, agency_id in enumerate(allocate(officers, {a: len(r) for a, r in by_agency.items()}), 1):
             user = User.objects.create(username=f"bench-officer-{number:03d}", password=hashed)
-            user.groups.add(group)
             Membership.objects.create(user=user, agency_id=agency_id)
             setup["officers"].append({"username": user.username, "returns": by_agency[agency_id]})
     setup["returns"] = {}
     for ret in returns:
-        measures = list(supplied_measures(ret))
+        measures = list(ret.supplied_measures())
         fields = []
         for measure in measures:
             for name in measure_field_names(measure):
@@ -442,11 +447,11 @@ def shared_media_check(apps: list, password: str, period_id: int) -> str:
         "/accounts/login/",
         {"csrfmiddlewaretoken": token, "username": "coordinator", "password": password},
     )
-    made = fetch(first, f"/reports/{period_id}/pdf/")
+    made = fetch(first, f"/p/{PARTNERSHIP}/reports/{period_id}/pdf/")
     if not made.startswith(b"%PDF"):
         return "the first server did not return a PDF"
     for app in apps[1:]:
-        if fetch(app, f"/reports/{period_id}/pdf/") != made:
+        if fetch(app, f"/p/{PARTNERSHIP}/reports/{period_id}/pdf/") != made:
             return f"{app.url} did not serve the PDF the first server made"
     return f"a {len(made) // 1024} KB report PDF made through {first.url} was served by every other server"
 

@@ -47,6 +47,8 @@ import gevent
 from locust import FastHttpUser, between, events, task
 
 SETUP = json.loads(Path(os.environ["BENCH_SETUP"]).read_text()) if os.environ.get("BENCH_SETUP") else {}
+IN_PARTNERSHIP = f"/p/{SETUP.get('partnership', 'medway')}"
+"""Where the partnership's pages are: every return, review and report address starts with it."""
 OUT = Path(os.environ.get("BENCH_OUT", "."))
 WAIT_MIN, WAIT_MAX = (float(x) for x in os.environ.get("BENCH_WAIT", "1,5").split(","))
 SUBMIT_CHANCE = float(os.environ.get("BENCH_SUBMIT_CHANCE", "0.25"))
@@ -58,7 +60,7 @@ SERVERS = [url for url in os.environ.get("BENCH_SERVERS", "").split(",") if url]
 VERSION_INPUT = re.compile(r'<input[^>]*name="version"[^>]*>')
 VALUE = re.compile(r'value="(\d+)"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-RETURN_LINK = re.compile(r'href="/returns/(\d+)/"')
+RETURN_LINK = re.compile(r'href="/p/[\w-]+/returns/(\d+)/"')
 STALE = "Someone else saved this return"
 SAVED = "Draft saved at"
 
@@ -249,7 +251,9 @@ class Officer(Browser):
             self.done.clear()
         choices = [r for r in self.returns if r not in self.done] or self.returns
         ret = random.choice(choices)  # noqa: S311
-        page = self.client.get(f"/returns/{ret}/", headers=self.headers(), name="return page (GET)")
+        page = self.client.get(
+            f"{IN_PARTNERSHIP}/returns/{ret}/", headers=self.headers(), name="return page (GET)"
+        )
         html = page.text or ""
         version = version_in(html)
         if page.status_code != 200 or version is None:  # submitted, so not editable: no form
@@ -317,12 +321,12 @@ class Officer(Browser):
         data, _ = self.form_data("save")
         field = random.choice([f[0] for f in SETUP["returns"][str(self.ret)]["fields"]] + ["commentary"])  # noqa: S311
         data["_validate"] = field
-        page = f"/returns/{self.ret}/"
+        page = f"{IN_PARTNERSHIP}/returns/{self.ret}/"
         self.client.post(page, data=data, headers=self.headers(page, htmx=True), name="field check (htmx)")
 
     def save(self) -> None:
         data, marker = self.form_data("save")
-        page = f"/returns/{self.ret}/"
+        page = f"{IN_PARTNERSHIP}/returns/{self.ret}/"
         sent = self.version
         with self.client.post(
             page,
@@ -350,7 +354,7 @@ class Officer(Browser):
 
     def save_without_javascript(self) -> None:
         data, marker = self.form_data("save")
-        page = f"/returns/{self.ret}/"
+        page = f"{IN_PARTNERSHIP}/returns/{self.ret}/"
         sent = self.version
         response = self.client.post(
             page,
@@ -380,7 +384,7 @@ class Officer(Browser):
 
     def submit(self) -> None:
         data, marker = self.form_data("submit")
-        page = f"/returns/{self.ret}/"
+        page = f"{IN_PARTNERSHIP}/returns/{self.ret}/"
         sent = self.version
         with self.client.post(
             page, data=data, headers=self.headers(page, htmx=True), name="submit (htmx)", catch_response=True
@@ -426,15 +430,17 @@ class Coordinator(Browser):
         if not self.signed_in:
             self.signed_in = self.sign_in(SETUP["coordinator"], SETUP["password"])
             return
-        queue = self.client.get("/review/", headers=self.headers(), name="review queue (coordinator)")
+        queue = self.client.get(
+            f"{IN_PARTNERSHIP}/review/", headers=self.headers(), name="review queue (coordinator)"
+        )
         for ret in RETURN_LINK.findall(queue.text or "")[:3]:
-            page = f"/returns/{ret}/"
+            page = f"{IN_PARTNERSHIP}/returns/{ret}/"
             opened = self.client.get(page, headers=self.headers(), name="return page (coordinator)")
             token = csrf_in(opened.text or "")
             if not token:
                 continue
             response = self.client.post(
-                f"/returns/{ret}/review/",
+                f"{IN_PARTNERSHIP}/returns/{ret}/review/",
                 data={
                     "csrfmiddlewaretoken": token,
                     "decision": "send_back",
