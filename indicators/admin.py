@@ -13,6 +13,7 @@ class MeasureInline(PartnershipScoped, admin.StackedInline):
     autocomplete_fields = ("supplier",)
     fieldsets = (
         (None, {"fields": (("order", "code"), "name", ("unit", "polarity", "aggregation"), "supplier")}),
+        ("A ratio's parts", {"fields": ("numerator_label", "denominator_label")}),
         (
             "Target",
             {

@@ -11,10 +11,19 @@ from django import forms
 from django.utils.text import capfirst
 
 from csp.numbers import NotANumber, typed_number
-from indicators.kinds import Aggregation, MilestoneStatus, TargetKind, Unit
+from indicators.kinds import Aggregation, MilestoneStatus, Polarity, TargetKind, Unit
 from indicators.models import Measure
 from indicators.ratings import target_text
 from indicators.values import LARGEST_COUNT, LARGEST_RATE, largest_benchmark
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: "Incidents" -> "incidents", but "VAWG offences" and "ASB
+    incidents" keep their capitals (a first word of two or more capitals is an acronym)."""
+    first = label.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) > 1:
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _number(raw, label: str) -> Decimal | None:
@@ -29,7 +38,7 @@ def _number(raw, label: str) -> Decimal | None:
 class WholeNumberField(forms.CharField):
     def __init__(self, *, label: str, subject: str = "", maximum: Decimal = LARGEST_COUNT, **kwargs):
         super().__init__(label=label, required=False, **kwargs)
-        self.subject = subject or label[0].lower() + label[1:]
+        self.subject = subject or in_sentence(label)
         self.maximum = maximum
         self.widget.attrs.update(
             {"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}
@@ -61,7 +70,7 @@ class BoundedDecimalField(forms.CharField):
         )
 
     def clean(self, value):
-        label = self.label[0].lower() + self.label[1:]
+        label = in_sentence(self.label)
         number = _number(str(value or "").removesuffix(self.suffix.strip()), label)
         if number is None:
             return None
@@ -94,9 +103,10 @@ def is_optional(name: str) -> bool:
 
 
 def measure_hint(measure: Measure) -> str:
-    """What an officer needs beside the input: the unit where it is not obvious, the target as the plan
-    states it (`indicators.ratings.target_text`, as the report prints it), the caveats."""
-    parts = []
+    """What an officer needs beside the input: which way is better, in words; the unit where it is not
+    obvious; the target as the plan states it (`indicators.ratings.target_text`, as the report prints it);
+    the caveats."""
+    parts = [POLARITY_WORDS[measure.polarity]]
     if measure.unit == Unit.RATE_PER_100K:
         parts.append("Per 100,000 population.")
     if measure.target_kind not in TargetKind.comparison_only():
@@ -106,19 +116,31 @@ def measure_hint(measure: Measure) -> str:
     return " ".join(parts)
 
 
+POLARITY_WORDS = {
+    Polarity.HIGHER_IS_BETTER: "Higher is better.",
+    Polarity.LOWER_IS_BETTER: "Lower is better.",
+    Polarity.NEUTRAL: "Neither higher nor lower is better in itself: reported to watch.",
+}
+
+
+def ratio_labels(measure: Measure) -> tuple[str, str]:
+    """What a ratio's two parts count, as the form labels them."""
+    return (
+        measure.numerator_label or f"The number counted for {measure.name}",
+        measure.denominator_label or f"The total it is out of, for {measure.name}",
+    )
+
+
 def fields_for(measure: Measure) -> dict[str, forms.Field]:
     name = measure.name
     hint = measure_hint(measure)
     field: forms.Field
     if measure.aggregation == Aggregation.RATIO:
+        top, bottom = ratio_labels(measure)
         return {
-            f"m{measure.pk}_numerator": WholeNumberField(
-                label="Numerator", subject=f"the numerator for {name}"
-            ),
-            f"m{measure.pk}_denominator": WholeNumberField(
-                label="Denominator", subject=f"the denominator for {name}"
-            ),
-        }
+            f"m{measure.pk}_numerator": WholeNumberField(label=top),
+            f"m{measure.pk}_denominator": WholeNumberField(label=bottom),
+        } | _benchmark_field(measure)
     if measure.unit == Unit.MILESTONE:
         field = forms.ChoiceField(
             label=name, required=False, choices=MilestoneStatus.choices, widget=forms.RadioSelect

@@ -155,6 +155,18 @@ class Measure(models.Model):
         help_text=f"How far short of target (as a % of it) is still amber. "
         f"Blank means {DEFAULT_AMBER_THRESHOLD_PERCENT}%.",
     )
+    numerator_label = models.CharField(
+        "what the numerator counts",
+        max_length=150,
+        blank=True,
+        help_text="For a ratio, how the form names its top part, e.g. 'VAWG offences charged or summonsed'.",
+    )
+    denominator_label = models.CharField(
+        "what the denominator counts",
+        max_length=150,
+        blank=True,
+        help_text="For a ratio, how the form names its bottom part, e.g. 'VAWG offences recorded'.",
+    )
     data_source = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
     caveats = models.TextField(
         blank=True,

@@ -4,10 +4,11 @@ escalation and, where no target decides, the agency's own rating; and the delive
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 
 from csp.forms import GovUKDateField, HintedRadioSelect
 from csp.spreadsheets import plain_number
-from indicators.fields import fields_for, is_optional, measure_field_names
+from indicators.fields import fields_for, in_sentence, is_optional, measure_field_names, ratio_labels
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
 from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, STATUS_DEFINITIONS, DeliveryStatus
@@ -75,23 +76,28 @@ class ReturnForm(forms.Form):
         if data.get("agency_rating") in (Rag.RED, Rag.AMBER) and not (data.get("commentary") or "").strip():
             self.add_error("commentary", "Explain the red or amber rating in the update for the SEG.")
         for measure in self.measures:
-            if measure.aggregation != Aggregation.RATIO:
-                continue
-            top, bottom = data.get(f"m{measure.pk}_numerator"), data.get(f"m{measure.pk}_denominator")
-            name = f"m{measure.pk}_denominator"
-            if (top is None) != (bottom is None) and name not in self.errors:
-                self.add_error(name, f"Enter both the numerator and the denominator for {measure.name}.")
-            elif top is not None and bottom is not None:
-                if bottom == 0 and top > 0:
-                    self.add_error(
-                        name, f"The denominator for {measure.name} cannot be 0 when the numerator is not."
-                    )
-                elif measure.unit == Unit.PERCENTAGE and top > bottom:
-                    self.add_error(
-                        name,
-                        f"The numerator for {measure.name} cannot be more than its denominator ({bottom:,}).",
-                    )
+            if measure.aggregation == Aggregation.RATIO:
+                self._check_ratio(measure, data)
         return data
+
+    def _check_ratio(self, measure: Measure, data: dict) -> None:
+        """Both parts or neither, a bottom of 0 only under a top of 0, no more than all of a percentage: each
+        message on the part that is wrong, and none about a part whose own value was refused already."""
+        top_name, bottom_name = f"m{measure.pk}_numerator", f"m{measure.pk}_denominator"
+        if top_name in self.errors or bottom_name in self.errors:
+            return
+        top, bottom = data.get(top_name), data.get(bottom_name)
+        top_label, bottom_label = (in_sentence(label) for label in ratio_labels(measure))
+        if top is None and bottom is not None:
+            self.add_error(top_name, f"Enter {top_label} as well as {bottom_label}, or neither.")
+        elif bottom is None and top is not None:
+            self.add_error(bottom_name, f"Enter {bottom_label} as well as {top_label}, or neither.")
+        elif top is not None and bottom == 0 and top > 0:
+            self.add_error(bottom_name, f"{capfirst(bottom_label)} cannot be 0 when {top_label} is {top:,}.")
+        elif top is not None and measure.unit == Unit.PERCENTAGE and top > bottom:
+            self.add_error(
+                top_name, f"{capfirst(top_label)} ({top:,}) cannot be more than {bottom_label} ({bottom:,})."
+            )
 
     def content(self) -> ReturnContent:
         data = self.cleaned_data

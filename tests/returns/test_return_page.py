@@ -105,9 +105,16 @@ BAD_INPUT = [
         "ratio",
         "denominator",
         "20",
-        "The numerator for Completion rate cannot be more than its denominator (20).",
+        "The number counted for Completion rate (30) cannot be more than the total it is out of, for "
+        "Completion rate (20).",
     ),
-    ("ratio", "denominator", "", "Enter both the numerator and the denominator for Completion rate."),
+    (
+        "ratio",
+        "denominator",
+        "",
+        "Enter the total it is out of, for Completion rate as well as the number counted for Completion "
+        "rate, or neither.",
+    ),
 ]
 
 
@@ -300,3 +307,44 @@ def test_a_save_that_meets_a_colleagues_submit_midway_is_told_as_if_it_came_afte
     assert response["HX-Redirect"] == url
     assert "This return can no longer be changed." in client.get(url).content.decode()
     assert Return.objects.get(pk=plan.ret.pk).commentary == "The colleague's update."
+
+
+def test_a_ratios_top_over_its_bottom_is_marked_on_the_top(client, officer, plan, url):
+    client.force_login(officer)
+    top, bottom = f"m{plan.ratio.pk}_numerator", f"m{plan.ratio.pk}_denominator"
+
+    page = client.post(url, form_data(plan, plan.ret, **{top: "101", bottom: "100"})).content.decode()
+
+    assert f'id="id_{top}_error"' in page
+    assert f'id="id_{bottom}_error"' not in page
+
+
+def test_a_part_that_is_not_a_number_gets_its_own_message_and_no_other(client, officer, plan, url):
+    client.force_login(officer)
+    top = f"m{plan.ratio.pk}_numerator"
+
+    page = client.post(url, form_data(plan, plan.ret, **{top: "lots"})).content.decode()
+
+    assert "Enter the number counted for Completion rate as a number, like 42." in page
+    assert "or neither" not in page
+
+
+def test_ratio_parts_are_labelled_by_what_they_count(client, officer, plan, url):
+    plan.ratio.numerator_label, plan.ratio.denominator_label = "Courses completed", "Courses started"
+    plan.ratio.save()
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    assert ">Courses completed<" in page and ">Courses started<" in page
+    assert ">Numerator<" not in page
+
+
+def test_an_acronym_keeps_its_capitals_in_a_message(client, officer, plan, url):
+    plan.count.name = "VAWG offences"
+    plan.count.save()
+    client.force_login(officer)
+
+    page = client.post(url, form_data(plan, plan.ret, **{f"m{plan.count.pk}_value": "x"})).content.decode()
+
+    assert "Enter VAWG offences as a number, like 42." in page
