@@ -19,7 +19,7 @@ from indicators.ratings import RAG_WORDS
 from reporting.actions import NO_UPDATE, Action, StatusCount, quarter_actions, status_counts
 from reporting.definitions import CALCULATIONS, Definition, target_kind_text
 from reporting.measure_rows import MeasureRow, measure_row
-from returns.figures import QuarterRatings, rate_quarter
+from returns.figures import QuarterRatings, benchmark_in_force, rate_quarter
 from returns.models import ReportingPeriod, Return, ReturnState
 from themes.plan import load_plan
 
@@ -220,7 +220,9 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         .order_by("agency__name", "pk")
     )
     indicators = [i for p in priorities for i in p.indicators.all()]
-    rated = rate_quarter(indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today)
+    rated = rate_quarter(
+        indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today, period=period
+    )
     actions = quarter_actions(period, priorities)
 
     by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
@@ -236,7 +238,7 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     for priority in priorities:
         rows = []
         for indicator in priority.indicators.all():
-            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], rated, quarter)
+            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], rated, period)
             rows.append(row)
             for (agency_id, agency_name), ret in pairs:
                 expected[(indicator.pk, agency_id)] = agency_name
@@ -310,9 +312,10 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     )
 
 
-def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings, quarter):
+def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings, period: ReportingPeriod):
     """The indicator's row, and its ((agency id, name), return or None) pairs for every agency expected to
     return. `returns` are the period's returns for this indicator, by agency id."""
+    quarter = period.quarter
     responsible = {a.pk: a.name for a in indicator.responsible_agencies.all()}
     # A return from an agency the plan no longer names still counts: it was asked for.
     for agency_id, ret in returns.items():
@@ -329,6 +332,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
             rated.measures[measure.pk],
             quarter,
             returns.get(measure.supplier_id),
+            rated.specs[measure.pk],
         )
         for measure in indicator.measures.all()
     )
@@ -340,7 +344,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
         reference=indicator.reference,
         text=indicator.text,
         measure_text=indicator.measure_text,
-        benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),
+        benchmark=_benchmark(indicator, measure_rows, period),
         responsible=indicator.responsible_as_printed,
         rag=rating.rag.value,
         rag_words=rating.words,
@@ -366,6 +370,16 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
         ),
     )
     return row, pairs
+
+
+def _benchmark(indicator, measure_rows: tuple[MeasureRow, ...], period: ReportingPeriod) -> str:
+    """What the indicator's heading prints as its benchmark or target: the targets its rows are rated
+    against, where any measure has one, so that heading and rows cannot disagree; else the plan's wording
+    as it stood for the quarter."""
+    targets = [row.target_as_set for row in measure_rows if row.target_as_set]
+    if targets:
+        return "; ".join(dict.fromkeys(targets))
+    return benchmark_in_force(period, indicator) or indicator.get_benchmark_kind_display()
 
 
 def _plan_progress(plan_year, quarter) -> str:
