@@ -129,10 +129,9 @@ def test_figures_download_as_csv_in_long_format_with_formulae_neutralised(client
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode().splitlines()
-    assert lines[0] == "period,priority,indicator,measure,agency,value,state,measure code,unit"
-    assert (
-        lines[1]
-        == '2026-27-Q2,Safer streets,SAFE-01,"\'=HYPERLINK(""http://evil.example"")",TP,120,Approved,SAFE-01-A,Count'
+    assert lines[0].startswith("period,priority,indicator,measure,agency,value,state,measure code,unit,")
+    assert lines[1].startswith(
+        '2026-27-Q2,Safer streets,SAFE-01,"\'=HYPERLINK(""http://evil.example"")",TP,120,Approved,SAFE-01-A,Count,'
     )
     assert len(lines) == 1 + 5
 
