@@ -91,7 +91,10 @@ class IndicatorRow:
 
     @property
     def changed(self) -> bool:
-        return bool(self.previous_rag) and self.previous_rag != self.rag
+        """Rated both quarters, differently. Going to "not rated" is a return not in yet (the summary counts
+        those), not news about performance."""
+        rated = {Rag.RED, Rag.AMBER, Rag.GREEN}
+        return self.previous_rag in rated and self.rag in rated and self.previous_rag != self.rag
 
     @property
     def previous_rag_words(self) -> str:

@@ -107,3 +107,26 @@ def test_the_plan_page_rates_a_closed_quarter_against_its_kept_target(plan, clie
     priorities, _ = load_plan_with_ratings(plan.plan_year, today=AFTER_DEADLINE)
     indicator = next(i for p in priorities for i in p.indicators.all() if i.code == "SAFE-01")
     assert indicator.latest_rating.rag == Rag.AMBER
+
+
+def test_a_change_in_rating_since_last_quarter_is_listed_and_a_missing_return_is_not(plan):
+    from returns.models import ReportingPeriod
+    from returns.periods import create_missing_items
+
+    q1 = ReportingPeriod.objects.create(plan_year=plan.plan_year, number=1, deadline=date(2026, 7, 28))
+    create_missing_items(q1)
+    change_period_state(q1, factories.make_user("closer"), PeriodState.CLOSED)
+    q1_ret = q1.returns.get(agency=plan.ours)
+    set_return(q1_ret, ReturnState.APPROVED)
+    add_figure(plan.ratio, 2026, 1, ret=q1_ret, numerator=Decimal(70), denominator=Decimal(100))
+    set_return(q1.returns.get(agency=plan.theirs), ReturnState.APPROVED, agency_rating=Rag.GREEN)
+    _completion_of_64_percent(plan)
+    plan.ratio.target_value = Decimal(65)  # Q2 is open: rated against 65%, Q1 against the 63% it kept
+    plan.ratio.save()
+
+    report = build_quarterly_report(plan.period, today=AFTER_DEADLINE)
+
+    assert report.has_previous_quarter
+    safe01 = _indicator(report, "SAFE-01")
+    assert (safe01.previous_rag, safe01.rag) == (Rag.GREEN, Rag.AMBER)
+    assert [row.code for row in report.rating_changes] == ["SAFE-01"]  # SAFE-02 went to not rated: no return
