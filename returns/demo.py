@@ -7,8 +7,10 @@ action in a quarter comes from a `random.Random` seeded by the action and the qu
 """
 
 import random
+from copy import copy
 from datetime import timedelta
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from csp.models import PlanYear
@@ -16,7 +18,7 @@ from indicators.demo import demo_observation
 from indicators.kinds import Rag
 from indicators.models import Measure
 from indicators.quarters import Quarter
-from returns.figures import HISTORY_QUARTERS
+from returns.figures import HISTORY_QUARTERS, rating_as_saved, typed_observation
 from returns.models import DeliverableUpdate, DeliveryStatus, Figure, Return, ReturnState, Submission
 from returns.workflow import ReturnContent, UpdateContent, approve, save_draft, submit
 from themes.models import Deliverable
@@ -73,17 +75,31 @@ def fill_demo_figures(plan_year: PlanYear, *, through: Quarter) -> int:
 
 def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     """A plausible return: the agency's demo figures for the quarter, a short update, and where no target
-    decides the rating, the agency's own (green)."""
+    decides the rating, the agency's own (green). A red or amber result says why, what is being done and
+    when it will be back on track, as submitting one needs."""
     quarter = ret.period.quarter
     measures = list(ret.supplied_measures())
-    return ReturnContent(
-        commentary=f"{ret.agency.display_name if ret.agency else ret.owner_name} update for "
-        f"{quarter.short_label}: "
+    who = ret.agency.display_name if ret.agency else ret.owner_name
+    content = ReturnContent(
+        commentary=f"{who} update for {quarter.short_label}: "
         "activity delivered as planned; figures as reported.",
         escalation=escalation,
         figures={m.pk: demo_observation(m, quarter) for m in measures},
         agency_rating="" if any(m.target_decides_rating for m in measures) else Rag.GREEN.value,
     )
+    candidate = copy(ret)
+    content.apply_answers(candidate)
+    typed = {pk: typed_observation(values) for pk, values in content.figures.items()}
+    rating = rating_as_saved(candidate, today=timezone.localdate(), typed=typed)
+    if rating in (Rag.RED, Rag.AMBER):
+        content.commentary = f"{who} update for {quarter.short_label}: short of where the plan aims to be."
+        content.why = "Demand rose this quarter while two posts in the team were vacant."
+        content.recovery = (
+            "Both posts are filled from next month; the delivery group checks the figure monthly until "
+            "it recovers."
+        )
+        content.back_on_track_by = quarter.shifted(2).end_date
+    return content
 
 
 MEDWAY_OWNERS = {

@@ -97,16 +97,22 @@ def figures_for(
     today: date,
     given: dict[tuple[int, int], Rag],
     include_draft_of: Return | None = None,
+    typed: dict[int, Observation] | None = None,
 ) -> tuple[Observations, dict[int, Figures]]:
     """Each measure's figures in `quarter` (by measure id), and the observations they came from.
 
     `given` holds the ratings agencies gave, by (indicator id, agency id) (`own_ratings`): where no target
-    decides a measure's rating, its supplier's rating for the indicator stands.
+    decides a measure's rating, its supplier's rating for the indicator stands. `typed` holds figures for
+    `quarter` that a form holds and nobody has saved yet, by measure id: they stand in for the stored
+    ones, so a page can say how a figure would be rated as it is typed.
     """
     measures = list(measures)
     observations = observations_for(
         measures, quarter, partnership_id=partnership_id, include_draft_of=include_draft_of
     )
+    for measure in measures:
+        if typed and measure.pk in typed:
+            observations.setdefault(measure.code, {})[quarter] = typed[measure.pk]
     computed = {
         m.pk: compute_figures(
             m.spec,
@@ -186,3 +192,38 @@ def measures_and_figures(ret: Return) -> list[tuple[Measure, Figure | None]]:
             figure = Figure(measure_id=measure.pk, ret=ret, **values)
         found.append((measure, figure))
     return found
+
+
+def result_rating(ret: Return, measures: Iterable[Measure], figures: dict[int, Figures]) -> Rag:
+    """The return's result, as the report will rate its indicator from this agency: the worst of its
+    measures' ratings (each, where no target decides it, the agency's own), or with no measures the
+    agency's own rating."""
+    own = [Rag(ret.agency_rating)] if ret.agency_rating else []
+    return indicator_rating((figures[m.pk].rag for m in measures), own).rag
+
+
+def typed_observation(values: dict) -> Observation:
+    """A form's figure for one measure (`ReturnContent.figures`' values) as an observation."""
+    return Observation(
+        values.get("value"),
+        values.get("numerator"),
+        values.get("denominator"),
+        values.get("status") or None,
+        values.get("benchmark"),
+    )
+
+
+def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] | None = None) -> Rag:
+    """The return's result (`result_rating`) from its saved figures, or with `typed` ones standing in."""
+    measures = list(ret.supplied_measures())
+    given = {(ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)} if ret.agency_rating else {}
+    _, figures = figures_for(
+        measures,
+        ret.period.quarter,
+        partnership_id=ret.period.plan_year.partnership_id,
+        today=today,
+        given=given,
+        include_draft_of=ret,
+        typed=typed,
+    )
+    return result_rating(ret, measures, figures)

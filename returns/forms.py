@@ -1,6 +1,7 @@
 """The return form: one input per measure the agency supplies (`indicators.fields`), the update, the
 escalation and, where no target decides, the agency's own rating; and the deliverable update form."""
 
+from copy import copy
 from decimal import Decimal
 
 from django import forms
@@ -8,9 +9,11 @@ from django.utils.text import capfirst
 
 from csp.forms import GovUKDateField, HintedRadioSelect
 from csp.spreadsheets import plain_number
+from indicators.calculations import Observation
 from indicators.fields import fields_for, in_sentence, is_optional, measure_field_names, ratio_labels
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
+from returns.figures import rating_as_saved, typed_observation
 from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, STATUS_DEFINITIONS, DeliveryStatus
 from returns.models.submissions import UPDATE_MAX_LENGTH
 from returns.workflow import ReturnContent, UpdateContent
@@ -42,8 +45,26 @@ class ReturnForm(forms.Form):
         required=False,
         choices=[(c.value, c.label) for c in Rag if c != Rag.NO_RATING],
         widget=forms.RadioSelect,
-        help_text="No target decides this indicator's rating, so your agency rates it. "
-        "Explain a red or amber rating in the update.",
+        help_text="No target decides this indicator's rating, so your agency rates it.",
+    )
+    why = forms.CharField(
+        label="Why is it red or amber?",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only for a red or amber result, whether the target or your agency rated it.",
+    )
+    recovery = forms.CharField(
+        label="What is being done to bring it back on track?",
+        required=False,
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only for a red or amber result.",
+    )
+    back_on_track_by = GovUKDateField(
+        label="When is it expected to be back on track?",
+        required=False,
+        help_text="Only for a red or amber result. For example, 31 3 2027.",
     )
 
     def __init__(self, *args, measures: list[Measure], rating_applies: bool, **kwargs):
@@ -55,7 +76,7 @@ class ReturnForm(forms.Form):
             self.fields.update(fields_for(measure))
         # Needed to submit but not to save a draft: no "(optional)" beside them.
         for name, field in self.fields.items():
-            if name == "commentary" or (name.startswith("m") and not is_optional(name)):
+            if name in ("commentary", *RED_AMBER_FIELDS) or (name.startswith("m") and not is_optional(name)):
                 field.needed_to_submit = True
 
     def _limit(self, name: str, limit: int) -> str:
@@ -73,8 +94,6 @@ class ReturnForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("agency_rating") in (Rag.RED, Rag.AMBER) and not (data.get("commentary") or "").strip():
-            self.add_error("commentary", "Explain the red or amber rating in the update for the SEG.")
         for measure in self.measures:
             if measure.aggregation == Aggregation.RATIO:
                 self._check_ratio(measure, data)
@@ -113,8 +132,30 @@ class ReturnForm(forms.Form):
             escalation=data.get("escalation", ""),
             agency_rating=data.get("agency_rating", ""),
             nothing_to_report=data.get("nothing_to_report", False),
+            why=data.get("why", ""),
+            recovery=data.get("recovery", ""),
+            back_on_track_by=data.get("back_on_track_by"),
             figures=figures,
         )
+
+    def typed(self) -> dict[int, Observation]:
+        """The figures as typed (those that are valid), by measure id, for rating them before a save."""
+        return {pk: typed_observation(values) for pk, values in self.content().figures.items()}
+
+    def add_submission_problems(self, ret, *, today) -> None:
+        """For a submit: what the answers typed lack, by the model's own rule, with the result rated from
+        the figures typed; added to the form's errors in the same round as the form's own (none twice)."""
+        candidate = copy(ret)
+        self.content().apply_answers(candidate)
+        typed = self.typed()
+        rating = rating_as_saved(candidate, today=today, typed=typed)
+        for name, problem in candidate.missing_for_submission(observations=typed, rating=rating).items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, problem)
+
+
+RED_AMBER_FIELDS = ("why", "recovery", "back_on_track_by")
+"""Asked for a red or amber result (however rated): needed to submit one, not otherwise."""
 
 
 def initial_for(ret, figures) -> dict:
@@ -125,6 +166,9 @@ def initial_for(ret, figures) -> dict:
         "commentary": ret.commentary,
         "escalation": ret.escalation,
         "agency_rating": ret.agency_rating,
+        "why": ret.why,
+        "recovery": ret.recovery,
+        "back_on_track_by": ret.back_on_track_by,
     }
     for figure in figures:
         prefix = f"m{figure.measure_id}_"

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from returns.views import coordinator, dashboard, officer, plan_years, updates
+from returns.views import coordinator, dashboard, officer, plan_years, return_page, updates
 
 in_a_partnership = [
-    path("returns/<int:return_id>/", officer.return_page, name="return"),
-    path("returns/<int:return_id>/history/", officer.history, name="return_history"),
+    path("returns/<int:return_id>/", return_page.return_page, name="return"),
+    path("returns/<int:return_id>/history/", return_page.history, name="return_history"),
+    path("returns/<int:return_id>/rate/<int:measure_id>/", return_page.rate_measure, name="rate_measure"),
     path("returns/<int:return_id>/review/", coordinator.review, name="review"),
     path("updates/<int:update_id>/", updates.update_page, name="update"),
     path("updates/<int:update_id>/history/", updates.update_history, name="update_history"),

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from csp import audit, roles
 from csp.models import Membership
 from returns import notifications
-from returns.figures import FIGURE_PARTS, measures_and_figures
+from returns.figures import FIGURE_PARTS, measures_and_figures, rating_as_saved
 from returns.models import DeliverableUpdate, Figure, Return, ReturnState, Submission
 
 
@@ -50,6 +50,9 @@ class ReturnContent:
     escalation: str = ""
     agency_rating: str = ""
     nothing_to_report: bool = False
+    why: str = ""
+    recovery: str = ""
+    back_on_track_by: date | None = None
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
     """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
     stored: dict[int, Figure | None] | None = None
@@ -57,11 +60,16 @@ class ReturnContent:
     no more. Safe, because only a save changes a return's figures and every save raises the version,
     which the save checks under the row's lock: if it matches, these are still the figures stored."""
 
-    def apply_to(self, ret: Return, user) -> None:
+    def apply_answers(self, ret: Return) -> None:
+        """Everything but the figures, onto `ret` (unsaved)."""
         ret.commentary = self.commentary
         ret.escalation = self.escalation
         ret.agency_rating = self.agency_rating
         ret.nothing_to_report = self.nothing_to_report
+        ret.why, ret.recovery, ret.back_on_track_by = self.why, self.recovery, self.back_on_track_by
+
+    def apply_to(self, ret: Return, user) -> None:
+        self.apply_answers(ret)
         ret.figures_as_saved = _write_figures(ret, user, self.figures, self.stored)
 
 
@@ -175,7 +183,7 @@ def submit(item: Submission, user, *, version: int) -> Submission:
         _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
-        if problems := current.missing_for_submission():
+        if problems := _missing(current):
             raise WorkflowError(" ".join(problems.values()), problems)
         current.state = ReturnState.SUBMITTED
         current.submitted_at = timezone.now()
@@ -188,6 +196,14 @@ def submit(item: Submission, user, *, version: int) -> Submission:
                 robust=True,
             )
     return current
+
+
+def _missing(item: Submission) -> dict[str, str]:
+    """What the item lacks to be submitted; a return's result is rated first, as the report will rate it
+    today, since a red or amber one needs more."""
+    if isinstance(item, Return):
+        return item.missing_for_submission(rating=rating_as_saved(item, today=timezone.localdate()))
+    return item.missing_for_submission()
 
 
 def coordinator_only(user, partnership_id: int) -> None:

@@ -104,6 +104,11 @@ ROUTES = {
     ),
     "return": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
     "return_history": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
+    "rate_measure": (
+        "post",
+        in_testshire(return_id=lambda w: w.ret.pk, measure_id=lambda w: w.ret.supplied_measures()[0].pk),
+        OWN_RETURN,
+    ),
     "review": ("post", in_testshire(return_id=lambda w: w.ret.pk), {**COORDINATOR_ONLY, "coordinator": 302}),
     "update": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
     "update_history": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
