@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from returns.views import coordinator, dashboard, officer, plan_years, return_page, updates
+from returns.views import approve_several, coordinator, dashboard, officer, plan_years, return_page, updates
 
 in_a_partnership = [
     path("returns/<int:return_id>/", return_page.return_page, name="return"),
@@ -15,6 +15,7 @@ in_a_partnership = [
     path("periods/<int:period_id>/up-to-date/", coordinator.period_up_to_date, name="period_up_to_date"),
     path("review/", coordinator.review_queue, name="review_queue_current"),
     path("periods/<int:period_id>/review/", coordinator.review_queue, name="review_queue"),
+    path("periods/<int:period_id>/review/approve/", approve_several.approve_several, name="approve_several"),
     path("dashboard/", dashboard.dashboard, name="dashboard_current"),
     path("dashboard/notifications/", dashboard.notification_preferences, name="notification_preferences"),
     path("periods/<int:period_id>/dashboard/", dashboard.dashboard, name="dashboard"),

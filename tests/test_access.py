@@ -127,6 +127,8 @@ ROUTES = {
     "period_state": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 302}),
     "review_queue_current": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
     "review_queue": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
+    # With nothing chosen the queue comes back with its error.
+    "approve_several": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard_current": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard_indicators": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),

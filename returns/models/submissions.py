@@ -101,6 +101,11 @@ class Submission(models.Model):
         abstract = True
 
     @property
+    def choice(self) -> str:
+        """How a form's box names it among returns and updates: "return-12", "update-5"."""
+        return f"{self.noun}-{self.pk}"
+
+    @property
     def owner_name(self) -> str:
         return self.agency.name if self.agency_id else COORDINATOR
 
