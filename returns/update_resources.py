@@ -96,8 +96,12 @@ class DeliverableUpdateResource(AllOrNothingResource):
             priority__plan_year__in={p.plan_year_id for p in periods}
         ).select_related("priority")
         self._deliverables = {(d.priority.plan_year_id, d.priority.code, d.order): d for d in deliverables}
-        updates = DeliverableUpdate.objects.filter(period__in=periods).select_related(
-            "period__plan_year", "deliverable__priority", "agency"
+        # Locked until the import ends, as the workflow locks an item it changes: a save made meanwhile
+        # waits, then finds the version raised, rather than being overwritten unseen.
+        updates = (
+            DeliverableUpdate.objects.filter(period__in=periods)
+            .select_for_update(of=("self",))
+            .select_related("period__plan_year", "deliverable__priority", "agency")
         )
         self._updates = {(u.period_id, u.deliverable_id): u for u in updates}
         self._seen: dict[tuple, int] = {}
