@@ -15,6 +15,7 @@ from indicators.values import FigureValues, figure_value_problems
 from returns import periods
 from returns.models import DeliverableUpdate, Figure, PeriodState, ReportingPeriod, Return
 from returns.resources import FigureResource, history_quarter_problem
+from returns.update_resources import DeliverableUpdateResource
 from themes import admin as themes_admin
 
 
@@ -103,7 +104,11 @@ class ReturnAdmin(SubmissionAdmin):
 
 
 @admin.register(DeliverableUpdate)
-class DeliverableUpdateAdmin(SubmissionAdmin):
+class DeliverableUpdateAdmin(SpreadsheetAdmin, SubmissionAdmin):
+    """Looked up here, and imported and exported in the long format as figures are: an import fills
+    in updates their owners could still change, as drafts (`returns.update_resources`)."""
+
+    resource_classes = [DeliverableUpdateResource]
     list_display = ("deliverable", "agency", "period", "state", "status", "updated_at")
     list_filter = ("period", "state", "status", "agency")
     search_fields = ("deliverable__text", "progress", "next_steps", "why", "recovery")
