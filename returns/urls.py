@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from returns.views import approve_several, coordinator, dashboard, officer, plan_years, return_page, updates
+from returns.views import (
+    approve_several,
+    coordinator,
+    dashboard,
+    officer,
+    plan_years,
+    quarter,
+    return_page,
+    updates,
+)
 
 in_a_partnership = [
     path("returns/<int:return_id>/", return_page.return_page, name="return"),
@@ -29,6 +38,10 @@ in_a_partnership = [
         "periods/<int:period_id>/agencies/<int:agency_id>/remind/",
         dashboard.send_agency_reminder,
         name="send_agency_reminder",
+    ),
+    path("periods/<int:period_id>/agencies/<int:agency_id>/", quarter.agency_quarter, name="agency_quarter"),
+    path(
+        "periods/<int:period_id>/agencies/<int:agency_id>/check/", quarter.check_quarter, name="check_quarter"
     ),
     path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
     path("plan-years/new/", plan_years.new_plan_year, name="new_plan_year"),

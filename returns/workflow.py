@@ -183,7 +183,7 @@ def submit(item: Submission, user, *, version: int) -> Submission:
         _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
-        if problems := _missing(current):
+        if problems := missing_to_submit(current):
             raise WorkflowError(" ".join(problems.values()), problems)
         current.state = ReturnState.SUBMITTED
         current.submitted_at = timezone.now()
@@ -198,7 +198,7 @@ def submit(item: Submission, user, *, version: int) -> Submission:
     return current
 
 
-def _missing(item: Submission) -> dict[str, str]:
+def missing_to_submit(item: Submission) -> dict[str, str]:
     """What the item lacks to be submitted; a return's result is rated first, as the report will rate it
     today, since a red or amber one needs more."""
     if isinstance(item, Return):

@@ -47,6 +47,13 @@ class PartnershipReturns:
         return [(p, returns[p.pk], updates[p.pk]) for p in ordered]
 
     @property
+    def agencies(self) -> list:
+        """The officer's agencies that owe something this quarter, by name: each has its quarter on one
+        page (`returns.views.quarter`) while anything is left to submit."""
+        owing = {item.agency_id: item.agency for item in self.items if item.is_editable_by_officer}
+        return sorted(owing.values(), key=lambda agency: agency.name)
+
+    @property
     def done(self) -> int:
         return sum(item.is_received for item in self.items)
 

@@ -55,9 +55,11 @@ class ReturnQuestions:
 
     def form(self, data=None) -> ReturnForm:
         """The form bound to `data`, or as saved."""
+        # Bound or not, it knows the answers as saved: `has_changed` tells what a save would change.
+        initial = initial_for(self.ret, self.figures())
         if data is not None:
-            return ReturnForm(data, **self.form_kwargs)
-        return ReturnForm(initial=initial_for(self.ret, self.figures()), **self.form_kwargs)
+            return ReturnForm(data, initial=initial, **self.form_kwargs)
+        return ReturnForm(initial=initial, **self.form_kwargs)
 
     def figures(self) -> list[Figure]:
         return [figure for figure in self.stored.values() if figure is not None]
@@ -208,7 +210,9 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
 @member_view
 @require_http_methods(["GET", "POST"])
 def return_page(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
-    page = ReturnPage(ReturnQuestions.of(scoped_return(request, partnership, return_id)))
+    # A field's check from the agency's quarter on one page names its form's prefix.
+    prefix = (request.POST.get("_prefix") or None) if request.POST.get("_validate") else None
+    page = ReturnPage(ReturnQuestions.of(scoped_return(request, partnership, return_id), prefix))
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
     if request.method == "GET" and (typed := kept.take(request)) is not None:
