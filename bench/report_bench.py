@@ -201,6 +201,7 @@ def main() -> None:
             {
                 "report": build(),
                 "period": period,
+                "partnership": period.plan_year.partnership,
                 "issued": [],
                 "actions_template": "reporting/includes/report_actions.html",
             },

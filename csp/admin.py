@@ -154,7 +154,7 @@ class AddPersonForm(forms.Form):
 
 @admin.register(Partnership)
 class PartnershipAdmin(ScopedAdmin):
-    list_display = ("name", "slug", "protective_marking")
+    list_display = ("name", "slug", "board_short_name", "protective_marking")
     search_fields = ("name", "vision")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [PlanYearInline]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import slugify
 
 
 def normalised_name(name: str) -> str:
@@ -46,12 +47,35 @@ class Partnership(models.Model):
         default=ProtectiveMarking.OFFICIAL,
         help_text="Printed on every page of the quarterly report; none prints nothing.",
     )
+    board_name = models.CharField(
+        "board's name",
+        max_length=120,
+        default="Strategic Executive Group",
+        help_text="The board the quarterly report goes to, as the partnership names it.",
+    )
+    board_short_name = models.CharField(
+        "board's short name",
+        max_length=20,
+        default="SEG",
+        help_text="How the report, its file names and the forms shorten it, e.g. SEG; blank for none.",
+        blank=True,
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def board(self) -> str:
+        """The board in a few words, for labels: its short name, else its name."""
+        return self.board_short_name or self.board_name
+
+    @property
+    def board_slug(self) -> str:
+        """The board for file names: "seg" for Medway's Strategic Executive Group."""
+        return slugify(self.board_short_name or self.board_name)
 
 
 class PlanYear(models.Model):
@@ -200,7 +224,14 @@ class PartnershipRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} as {self.get_role_display().lower()} of {self.partnership}"
+        return f"{self.user} as {self.role_name.lower()} of {self.partnership}"
+
+    @property
+    def role_name(self) -> str:
+        """The role as the partnership names it: a report viewer reads its board's reports ("SEG member")."""
+        if self.role == Role.VIEWER:
+            return f"{self.partnership.board} member"
+        return self.get_role_display()
 
 
 class EnrolmentCode(models.Model):

@@ -359,8 +359,10 @@ def _assess_milestone(
 ) -> Assessment:
     """Complete is green for good; incomplete past its date is red; before then the agency judges.
 
-    Completion reported in any quarter up to `quarter` counts, so a milestone met in Q1 stays green in Q2
-    without being reported again. Not reported complete by its date is red even with no return at all: an
+    Judged as at the quarter's end (or `today`, for a quarter not yet over): a Q1 report read in November
+    says a milestone due in October was not yet due, as it was when the quarter ended. Completion reported
+    in any quarter up to `quarter` counts, so a milestone met in Q1 stays green in Q2 without being
+    reported again. Not reported complete by its date is red even with no return at all: an
     agency must not escape a red by not submitting.
     """
     statuses = [
@@ -373,10 +375,10 @@ def _assess_milestone(
     due = spec.due_date
     if due is None:
         return _agency_rating(agency_rating, "No due date has been set")
-    if today > due:
+    if min(today, quarter.end_date) > due:
         return Assessment(Rag.RED, f"Not complete, and was due by {format_date(due)}")
     status = MilestoneStatus(statuses[-1]).label.lower() if statuses else "no progress reported"
-    return _agency_rating(agency_rating, f"Due by {format_date(due)}, {status}")
+    return _agency_rating(agency_rating, f"Not yet due (due by {format_date(due)}), {status}")
 
 
 def _agency_rating(agency_rating: Rag | None, why: str, progress: TargetProgress | None = None) -> Assessment:

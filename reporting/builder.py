@@ -8,193 +8,31 @@ and the plan page agree. No clock inside: the caller passes `today`, which decid
 generation date.
 """
 
-import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import replace
 from datetime import date
 
 from indicators.formatting import format_date
 from indicators.kinds import Rag, TargetKind
 from indicators.ratings import RAG_WORDS
-from reporting.actions import NO_UPDATE, Action, StatusCount, quarter_actions, status_counts
+from reporting.actions import NO_UPDATE, quarter_actions
+from reporting.contents import (  # noqa: F401 (re-exported: what the report is made of)
+    RENDER_VERSION,
+    AgencyReturns,
+    Escalation,
+    IndicatorRow,
+    OutstandingReturn,
+    PrioritySection,
+    QuarterlyReport,
+    RagCounts,
+    Theme,
+    Update,
+)
 from reporting.definitions import CALCULATIONS, Definition, target_kind_text
 from reporting.measure_rows import MeasureRow, measure_row
-from returns.figures import QuarterRatings, rate_quarter
-from returns.models import ReportingPeriod, Return, ReturnState
+from returns.figures import QuarterRatings, benchmark_in_force, rate_quarter
+from returns.models import PeriodState, ReportingPeriod, Return, ReturnState
 from themes.plan import load_plan
-
-RENDER_VERSION = "2"
-"""Part of every fingerprint: raise it when a template change must invalidate the PDFs already made."""
-
-
-@dataclass(frozen=True)
-class RagCounts:
-    red: int = 0
-    amber: int = 0
-    green: int = 0
-    not_rated: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.red + self.amber + self.green + self.not_rated
-
-
-@dataclass(frozen=True)
-class Update:
-    """One agency's return for an indicator, as received (submitted or approved)."""
-
-    agency: str
-    state: str
-    state_label: str
-    commentary: str
-    escalation: str
-    nothing_to_report: bool
-    agency_rating: str
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    code: str
-    anchor: str
-    reference: str
-    """The number the plan prints beside it ("2.4"), or ""."""
-    text: str
-    measure_text: str
-    benchmark: str
-    responsible: str
-    rag: str
-    rag_words: str
-    rag_from: str
-    measures: tuple[MeasureRow, ...]
-    updates: tuple[Update, ...]
-    not_received_from: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Theme:
-    text: str
-    reference: str = ""
-    children: tuple["Theme", ...] = ()
-
-
-@dataclass(frozen=True)
-class PrioritySection:
-    code: str
-    anchor: str
-    reference: str
-    heading: str
-    led_by: str
-    themes: tuple[Theme, ...]
-    actions: tuple[Action, ...]
-    indicators: tuple[IndicatorRow, ...]
-    rag_counts: RagCounts
-
-    @property
-    def action_counts(self) -> tuple[StatusCount, ...]:
-        return status_counts(self.actions)
-
-
-@dataclass(frozen=True)
-class AgencyReturns:
-    agency: str
-    expected: int
-    received: int
-    approved: int
-    outstanding: int
-    late: int
-
-
-@dataclass(frozen=True)
-class OutstandingReturn:
-    """A return or action update the report still waits for."""
-
-    title: str
-    """The indicator's code or the action's label."""
-    text: str
-    anchor: str
-    agency: str
-    state_label: str
-    late: bool
-
-
-@dataclass(frozen=True)
-class Escalation:
-    indicator_code: str
-    anchor: str
-    priority: str
-    agency: str
-    text: str
-
-
-@dataclass(frozen=True)
-class QuarterlyReport:
-    period_id: int
-    period_code: str
-    partnership: str
-    plan_title: str
-    plan_year: str
-    plan_progress: str
-    """For a plan over several years, which of them the quarter is in ("year 2 of 3"); else ""."""
-    quarter_in_words: str
-    quarter_short: str
-    marking: str
-    """A Government Security Classification, or "" for none: then nothing is printed."""
-    deadline: str
-    period_state: str
-    summary: str
-    priorities: tuple[PrioritySection, ...]
-    agencies: tuple[AgencyReturns, ...]
-    rag_counts: RagCounts
-    escalations: tuple[Escalation, ...]
-    outstanding: tuple[OutstandingReturn, ...]
-    returns_expected: int
-    """Returns and action updates, here and in the two fields below."""
-    returns_received: int
-    returns_approved: int
-    benchmarks: tuple[Definition, ...]
-    calculations: tuple[Definition, ...]
-    generated_on: date = field(compare=False)
-
-    @property
-    def is_draft(self) -> bool:
-        """DRAFT until every return the plan expects has been approved."""
-        return self.returns_approved < self.returns_expected
-
-    @property
-    def late(self) -> tuple[OutstandingReturn, ...]:
-        return tuple(item for item in self.outstanding if item.late)
-
-    @property
-    def actions(self) -> tuple[Action, ...]:
-        return tuple(action for section in self.priorities for action in section.actions)
-
-    @property
-    def action_counts(self) -> tuple[StatusCount, ...]:
-        return status_counts(self.actions)
-
-    @property
-    def actions_needing_attention(self) -> tuple[Action, ...]:
-        """At risk or off track: named on the summary page."""
-        return tuple(action for action in self.actions if action.needs_attention)
-
-    @property
-    def status_changes(self) -> tuple[Action, ...]:
-        return tuple(action for action in self.actions if action.changed)
-
-    @property
-    def generated_in_words(self) -> str:
-        return format_date(self.generated_on)
-
-    @property
-    def fingerprint(self) -> str:
-        """A digest of everything the report prints except the day it was generated.
-
-        Two builds with the same fingerprint print the same figures, returns and text, so a PDF made from
-        one serves for the other. Everything in the report is frozen dataclasses of str, int, bool,
-        Decimal and tuples, whose repr is stable.
-        """
-        content = tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "generated_on")
-        return hashlib.sha256(repr((RENDER_VERSION, content)).encode()).hexdigest()
 
 
 def build_quarterly_report(period: ReportingPeriod, *, today: date) -> QuarterlyReport:
@@ -216,12 +54,18 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
             "escalation",
             "nothing_to_report",
             "agency_rating",
+            "why",
+            "recovery",
+            "back_on_track_by",
         )
         .order_by("agency__name", "pk")
     )
     indicators = [i for p in priorities for i in p.indicators.all()]
-    rated = rate_quarter(indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today)
+    rated = rate_quarter(
+        indicators, quarter, partnership_id=partnership.pk, returns=returns, today=today, period=period
+    )
     actions = quarter_actions(period, priorities)
+    before = _previous_ratings(period, indicators, today)
 
     by_indicator: dict[int, dict[int, Return]] = defaultdict(dict)
     for ret in returns:
@@ -236,7 +80,9 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
     for priority in priorities:
         rows = []
         for indicator in priority.indicators.all():
-            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], rated, quarter)
+            row, pairs = _indicator_row(indicator, by_indicator[indicator.pk], rated, period)
+            previous = before.get(indicator.pk, "") if before is not None else ""
+            row = replace(row, previous_rag=previous, priority=priority.heading)
             rows.append(row)
             for (agency_id, agency_name), ret in pairs:
                 expected[(indicator.pk, agency_id)] = agency_name
@@ -287,6 +133,8 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         period_id=period.pk,
         period_code=period.code,
         partnership=partnership.name,
+        board_name=partnership.board_name,
+        board_short_name=partnership.board,
         plan_title=plan_year.title,
         plan_year=plan_year.label,
         plan_progress=_plan_progress(plan_year, quarter),
@@ -306,13 +154,15 @@ def build_quarterly_report(period: ReportingPeriod, *, today: date) -> Quarterly
         returns_approved=len(approved),
         benchmarks=_benchmarks(priorities),
         calculations=CALCULATIONS,
+        has_previous_quarter=before is not None,
         generated_on=today,
     )
 
 
-def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings, quarter):
+def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings, period: ReportingPeriod):
     """The indicator's row, and its ((agency id, name), return or None) pairs for every agency expected to
     return. `returns` are the period's returns for this indicator, by agency id."""
+    quarter = period.quarter
     responsible = {a.pk: a.name for a in indicator.responsible_agencies.all()}
     # A return from an agency the plan no longer names still counts: it was asked for.
     for agency_id, ret in returns.items():
@@ -329,6 +179,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
             rated.measures[measure.pk],
             quarter,
             returns.get(measure.supplier_id),
+            rated.specs[measure.pk],
         )
         for measure in indicator.measures.all()
     )
@@ -340,7 +191,7 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
         reference=indicator.reference,
         text=indicator.text,
         measure_text=indicator.measure_text,
-        benchmark=indicator.benchmark_text or indicator.get_benchmark_kind_display(),
+        benchmark=_benchmark(indicator, measure_rows, period),
         responsible=indicator.responsible_as_printed,
         rag=rating.rag.value,
         rag_words=rating.words,
@@ -355,6 +206,9 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
                 escalation=ret.escalation.strip(),
                 nothing_to_report=ret.nothing_to_report,
                 agency_rating=RAG_WORDS[Rag(ret.agency_rating)] if ret.agency_rating else "",
+                why=ret.why.strip(),
+                recovery=ret.recovery.strip(),
+                back_on_track_by=format_date(ret.back_on_track_by) if ret.back_on_track_by else "",
             )
             for (agency_id, name), ret in pairs
             if agency_id in received
@@ -366,6 +220,43 @@ def _indicator_row(indicator, returns: dict[int, Return], rated: QuarterRatings,
         ),
     )
     return row, pairs
+
+
+def _previous_ratings(period: ReportingPeriod, indicators, today: date) -> dict[int, str] | None:
+    """Each indicator's rating the quarter before (by indicator id), where the plan has a period for it
+    that was opened (None where it has not): as that quarter stood, against the targets in force for it.
+    One query, and two more where there is such a period."""
+    before = (
+        ReportingPeriod.objects.filter(
+            plan_year_id=period.plan_year_id,
+            year=period.quarter.previous().year,
+            number=period.quarter.previous().number,
+        )
+        .exclude(state=PeriodState.NOT_OPEN)
+        .first()
+    )
+    if before is None:
+        return None
+    returns = Return.objects.filter(period=before).only("indicator_id", "agency_id", "state", "agency_rating")
+    rated = rate_quarter(
+        indicators,
+        before.quarter,
+        partnership_id=period.plan_year.partnership_id,
+        returns=returns,
+        today=today,
+        period=before,
+    )
+    return {pk: rating.rag.value for pk, rating in rated.indicators.items()}
+
+
+def _benchmark(indicator, measure_rows: tuple[MeasureRow, ...], period: ReportingPeriod) -> str:
+    """What the indicator's heading prints as its benchmark or target: the targets its rows are rated
+    against, where any measure has one, so that heading and rows cannot disagree; else the plan's wording
+    as it stood for the quarter."""
+    targets = [row.target_as_set for row in measure_rows if row.target_as_set]
+    if targets:
+        return "; ".join(dict.fromkeys(targets))
+    return benchmark_in_force(period, indicator) or indicator.get_benchmark_kind_display()
 
 
 def _plan_progress(plan_year, quarter) -> str:

@@ -5,9 +5,9 @@ blank or a zero."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from indicators.calculations import Figures, trend
+from indicators.calculations import Figures, MeasureSpec, trend
 from indicators.formatting import NO_DATA, percent_change, table_number
-from indicators.kinds import MilestoneStatus, Unit
+from indicators.kinds import MilestoneStatus, TargetKind, Unit
 from indicators.models import Measure
 from indicators.ratings import RAG_WORDS, target_level, target_text
 from reporting.charts import trend_chart
@@ -37,6 +37,10 @@ class MeasureRow:
     rolling_year_change: str
     year_to_date: str
     target: str
+    """The target in force, where this quarter's figure should be by it."""
+    target_as_set: str
+    """The target in force as set for the plan ("30 in the year"), or "" for a comparison only: the
+    indicator's heading prints these."""
     rag: str
     rag_words: str
     rag_reason: str
@@ -50,8 +54,10 @@ class MeasureRow:
     caveats: str
 
 
-def measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Return | None) -> MeasureRow:
-    spec = measure.spec
+def measure_row(
+    measure: Measure, observed, figures: Figures, quarter, ret: Return | None, spec: MeasureSpec
+) -> MeasureRow:
+    """`spec` is the target in force for the quarter (`returns.figures.specs_in_force`), which rated it."""
     unit = spec.unit
     points = tuple(
         TrendPoint(each.short_label, value, _figure(value, unit))
@@ -88,6 +94,7 @@ def measure_row(measure: Measure, observed, figures: Figures, quarter, ret: Retu
         rolling_year_change=change,
         year_to_date=to_date,
         target=target_text(spec, quarter, figures.target),
+        target_as_set="" if spec.target_kind in TargetKind.comparison_only() else target_text(spec),
         rag=figures.rag.value,
         rag_words=RAG_WORDS[figures.rag],
         rag_reason=figures.rag_reason,

@@ -130,4 +130,6 @@ class IssuedReport(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"seg-report-{self.period.code}-issued-{timezone.localtime(self.issued_at):%Y%m%d-%H%M}.pdf"
+        board = self.period.plan_year.partnership.board_slug
+        issued = timezone.localtime(self.issued_at)
+        return f"{board}-report-{self.period.code}-issued-{issued:%Y%m%d-%H%M}.pdf"

@@ -18,7 +18,7 @@ from indicators.demo import demo_observation
 from indicators.kinds import Rag
 from indicators.models import Measure
 from indicators.quarters import Quarter
-from returns.figures import HISTORY_QUARTERS, rating_as_saved, typed_observation
+from returns.figures import HISTORY_QUARTERS, rate_quarter, rating_as_saved, typed_observation
 from returns.models import DeliverableUpdate, DeliveryStatus, Figure, Return, ReturnState, Submission
 from returns.workflow import ReturnContent, UpdateContent, approve, save_draft, submit
 from themes.models import Deliverable
@@ -211,3 +211,43 @@ def complete(
         return item
     item = submit(item, user, version=item.version)
     return item if up_to == ReturnState.SUBMITTED else approve(item, user)
+
+
+def explain_demo_exceptions(period) -> int:
+    """Give every received return on a red or amber indicator what an officer must write for one: why,
+    what is being done and when it should be back on track (however it was rated, by its target or by
+    the agency), so the demo report's exceptions read as a real one would. Returns how many it explained."""
+    from themes.plan import load_plan
+
+    indicators = [i for p in load_plan(period.plan_year) for i in p.indicators.all()]
+    returns = list(Return.objects.filter(period=period).select_related("agency", "indicator"))
+    rated = rate_quarter(
+        indicators,
+        period.quarter,
+        partnership_id=period.plan_year.partnership_id,
+        returns=returns,
+        today=period.quarter.end_date,
+        period=period,
+    )
+    explained = 0
+    for ret in returns:
+        rating = rated.indicators[ret.indicator_id].rag
+        if not ret.is_received or rating not in (Rag.RED, Rag.AMBER) or ret.why:
+            continue
+        quarter = period.quarter.short_label
+        ret.why = (
+            f"{ret.indicator.code} is {rating.label.split(':')[0].lower()} in {quarter}: fewer referrals "
+            "came through while the pathway was re-commissioned, and two posts were vacant."
+        )
+        ret.recovery = (
+            "A recovery plan is agreed with partners: the posts are filled, extra sessions run each week "
+            "and progress is tracked at the delivery group each month."
+        )
+        ret.back_on_track_by = period.quarter.shifted(1).end_date
+        ret.commentary = ret.commentary.replace(
+            "activity delivered as planned", "below where we planned to be (see the explanation)"
+        )
+        ret._change_reason = "Demo explanation of a red or amber result"
+        ret.save(update_fields=["why", "recovery", "back_on_track_by", "commentary", "updated_at"])
+        explained += 1
+    return explained

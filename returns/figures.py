@@ -14,12 +14,13 @@ from datetime import date
 
 from django.db.models import F, FilteredRelation, Q
 
-from indicators.calculations import Figures, Observation, compute_figures
+from indicators.calculations import Figures, MeasureSpec, Observation, compute_figures
+from indicators.in_force import spec_from_record
 from indicators.kinds import Rag
 from indicators.models import Indicator, Measure
 from indicators.quarters import Quarter
 from indicators.ratings import IndicatorRating, indicator_rating
-from returns.models import Figure, Return, ReturnState
+from returns.models import Figure, ReportingPeriod, Return, ReturnState
 
 HISTORY_QUARTERS = 8
 """Quarters before the reporting quarter that comparisons and charts need (rolling year against the
@@ -80,6 +81,20 @@ def observations_for(
     return result
 
 
+def specs_in_force(period: ReportingPeriod | None, measures: Iterable[Measure]) -> dict[int, MeasureSpec]:
+    """Each measure's target as it stood for `period` (by measure id): the one kept when the period
+    closed (`returns.periods.freeze_targets`), else, while it is open or for a measure added since, the
+    measure's own. Reads nothing more from the database."""
+    kept = (period.targets if period is not None else {}).get("measures", {})
+    return {m.pk: spec_from_record(kept[str(m.pk)]) if str(m.pk) in kept else m.spec for m in measures}
+
+
+def benchmark_in_force(period: ReportingPeriod | None, indicator: Indicator) -> str:
+    """The indicator's benchmark or target as printed, as it stood for `period` (see `specs_in_force`)."""
+    kept = (period.targets if period is not None else {}).get("benchmarks", {})
+    return kept.get(str(indicator.pk), indicator.benchmark_text)
+
+
 def own_ratings(returns: Iterable[Return]) -> dict[tuple[int, int], Rag]:
     """The rating each agency gave each indicator, by (indicator id, agency id), from returns received."""
     return {
@@ -98,15 +113,18 @@ def figures_for(
     given: dict[tuple[int, int], Rag],
     include_draft_of: Return | None = None,
     typed: dict[int, Observation] | None = None,
+    specs: dict[int, MeasureSpec] | None = None,
 ) -> tuple[Observations, dict[int, Figures]]:
     """Each measure's figures in `quarter` (by measure id), and the observations they came from.
 
     `given` holds the ratings agencies gave, by (indicator id, agency id) (`own_ratings`): where no target
     decides a measure's rating, its supplier's rating for the indicator stands. `typed` holds figures for
     `quarter` that a form holds and nobody has saved yet, by measure id: they stand in for the stored
-    ones, so a page can say how a figure would be rated as it is typed.
+    ones, so a page can say how a figure would be rated as it is typed. `specs` are the targets in force
+    for the quarter (`specs_in_force`); without them, each measure's own.
     """
     measures = list(measures)
+    specs = specs or {}
     observations = observations_for(
         measures, quarter, partnership_id=partnership_id, include_draft_of=include_draft_of
     )
@@ -115,7 +133,7 @@ def figures_for(
             observations.setdefault(measure.code, {})[quarter] = typed[measure.pk]
     computed = {
         m.pk: compute_figures(
-            m.spec,
+            specs.get(m.pk) or m.spec,
             observations.get(m.code, {}),
             quarter,
             today=today,
@@ -136,6 +154,8 @@ class QuarterRatings:
     """By measure id."""
     indicators: dict[int, IndicatorRating]
     """By indicator id."""
+    specs: dict[int, MeasureSpec]
+    """By measure id: the targets in force, which the rows print."""
 
 
 def rate_quarter(
@@ -145,11 +165,13 @@ def rate_quarter(
     partnership_id: int,
     returns: Iterable[Return],
     today: date,
+    period: ReportingPeriod | None = None,
 ) -> QuarterRatings:
     """Every measure's figures and every indicator's rating in `quarter`, in one query of figures.
 
     `returns` are the quarter's returns for these indicators, in any state (only those received count).
     An indicator's rating is rolled up from its measures' by `indicators.ratings.indicator_rating`.
+    Measures are rated against the targets in force for `period` (`specs_in_force`), which `specs` holds.
     Expects each indicator's measures prefetched (`themes.plan.load_plan` does).
     """
     indicators = list(indicators)
@@ -158,8 +180,9 @@ def rate_quarter(
     for (indicator_id, _), rating in given.items():
         by_indicator[indicator_id].append(rating)
     measures = [measure for indicator in indicators for measure in indicator.measures.all()]
+    specs = specs_in_force(period, measures)
     observations, computed = figures_for(
-        measures, quarter, partnership_id=partnership_id, today=today, given=given
+        measures, quarter, partnership_id=partnership_id, today=today, given=given, specs=specs
     )
     ratings = {
         indicator.pk: indicator_rating(
@@ -167,7 +190,7 @@ def rate_quarter(
         )
         for indicator in indicators
     }
-    return QuarterRatings(observations, computed, ratings)
+    return QuarterRatings(observations, computed, ratings, specs)
 
 
 FIGURE_PARTS = ("value", "numerator", "denominator", "status", "benchmark")

@@ -11,7 +11,8 @@ periods when its coordinator first lists them (`ensure_partnership_periods`).
 Opening a period, by the coordinator's page or the admin, creates a not-started return for every agency
 the plan makes responsible for an indicator, and an update on every action, by one function
 (`change_period_state`, which calls `create_missing_items`); a closed period stays closed (single returns
-and updates are re-opened instead, `returns.workflow`).
+and updates are re-opened instead, `returns.workflow`), and closing it keeps the targets in force then
+(`freeze_targets`), which its ratings and report use from then on.
 """
 
 from django.conf import settings
@@ -23,7 +24,8 @@ from simple_history.utils import bulk_create_with_history
 
 from csp import audit
 from csp.models import Partnership, PlanYear
-from indicators.models import Indicator
+from indicators.in_force import spec_record
+from indicators.models import Indicator, Measure
 from indicators.quarters import Quarter, working_days_after
 from returns.models import (
     DeliverableUpdate,
@@ -126,7 +128,24 @@ def change_period_state(period: ReportingPeriod, user, state: str) -> ReportingP
         current.save(update_fields=["state"])
         if state == PeriodState.OPEN:
             create_missing_items(current)
+        if state == PeriodState.CLOSED:
+            freeze_targets(current)
     return current
+
+
+def freeze_targets(period: ReportingPeriod) -> None:
+    """Keep the plan's targets as they stand on the period, so that the quarter is rated and printed
+    against them from now on (`returns.figures.specs_in_force`): a target changed later, in the admin or
+    by a workbook, is the next quarters' business. A period already frozen keeps what it has."""
+    if period.targets:
+        return
+    measures = Measure.objects.filter(indicator__priority__plan_year_id=period.plan_year_id)
+    indicators = Indicator.objects.filter(priority__plan_year_id=period.plan_year_id)
+    period.targets = {
+        "measures": {str(m.pk): spec_record(m.spec) for m in measures},
+        "benchmarks": {str(pk): text for pk, text in indicators.values_list("pk", "benchmark_text")},
+    }
+    period.save(update_fields=["targets"])
 
 
 def missing_items(period: ReportingPeriod) -> tuple[list[Return], list[DeliverableUpdate]]:

@@ -14,7 +14,7 @@ from csp.models import PlanYear
 from csp.roles import member_view
 from indicators.quarters import Quarter
 from returns.figures import rate_quarter
-from returns.models import DeliverableUpdate, Return
+from returns.models import DeliverableUpdate, ReportingPeriod, Return
 from returns.periods import latest_reported_quarter, with_latest_quarter
 from themes.models import Priority
 from themes.plan import load_plan
@@ -37,8 +37,17 @@ def load_plan_with_ratings(plan_year: PlanYear, *, today: date) -> tuple[list[Pr
             .exclude(agency_rating="")
             .only("indicator_id", "agency_id", "state", "agency_rating")
         )
+        # A closed quarter is rated against the targets kept when it closed, as its report is.
+        period = ReportingPeriod.objects.only("targets").get(
+            plan_year=plan_year, year=quarter.year, number=quarter.number
+        )
         rated = rate_quarter(
-            indicators, quarter, partnership_id=plan_year.partnership_id, returns=returns, today=today
+            indicators,
+            quarter,
+            partnership_id=plan_year.partnership_id,
+            returns=returns,
+            today=today,
+            period=period,
         )
         ratings = rated.indicators
     for indicator in indicators:

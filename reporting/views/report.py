@@ -14,19 +14,29 @@ from reporting.builder import build_quarterly_report
 from reporting.forms import IssueForm
 from reporting.models import IssuedReport, RenderState
 from reporting.services import IssueError, issue_report, request_pdf
-from returns.models import ReportingPeriod
+from returns.models import PeriodState, ReportingPeriod
 from returns.periods import period_or_current
 
 
 @report_reader_view
 @require_GET
 def report_index(request: HttpRequest, partnership) -> HttpResponse:
-    periods = (
+    periods = list(
         ReportingPeriod.objects.filter(plan_year__partnership=partnership)
         .select_related("plan_year__partnership")
         .order_by("-year", "-number")
     )
-    return render(request, "reporting/report_index.html", {"periods": periods})
+    # The quarter being worked on first (its latest open one, else latest closed: `current_period`'s
+    # rule), then the other reported ones newest first, then those not yet open, soonest first: the first
+    # link is never an empty draft of a quarter that has not started.
+    current = next((p for p in periods if p.is_open), None) or next(
+        (p for p in periods if p.state == PeriodState.CLOSED), None
+    )
+    opened = [p for p in periods if p.state != PeriodState.NOT_OPEN and p != current]
+    not_open = [p for p in reversed(periods) if p.state == PeriodState.NOT_OPEN]
+    ordered = ([current] if current else []) + opened + not_open
+    context = {"periods": ordered, "current": current, "board_name": partnership.board_name}
+    return render(request, "reporting/report_index.html", context)
 
 
 @report_reader_view
@@ -54,7 +64,7 @@ def report_pdf(request: HttpRequest, partnership, period_id: int) -> HttpRespons
     report = build_quarterly_report(period, today=timezone.localdate())
     render_ = request_pdf(period, report, retry=request.GET.get("retry") == "1")
     if render_.is_ready and not request.htmx:
-        return _pdf_response(render_.file, f"seg-report-{period.code}.pdf")
+        return _pdf_response(render_.file, f"{partnership.board_slug}-report-{period.code}.pdf")
     context = {
         "period": period,
         "report": report,
@@ -69,7 +79,7 @@ def report_pdf(request: HttpRequest, partnership, period_id: int) -> HttpRespons
 def report_figures(request: HttpRequest, partnership, period_id: int, fmt: str) -> HttpResponse:
     period = period_or_current(partnership, period_id)
     report = build_quarterly_report(period, today=timezone.localdate())
-    filename = f"seg-figures-{period.code}.{fmt}"
+    filename = f"{partnership.board_slug}-figures-{period.code}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(exports.figures_csv(report), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
@@ -107,7 +117,7 @@ def report_issue(request: HttpRequest, partnership, period_id: int) -> HttpRespo
 @require_GET
 def issued_report(request: HttpRequest, partnership, issued_id: int) -> HttpResponse:
     copies = IssuedReport.objects.filter(period__plan_year__partnership=partnership)
-    issued = get_object_or_404(copies.select_related("period__plan_year"), pk=issued_id)
+    issued = get_object_or_404(copies.select_related("period__plan_year__partnership"), pk=issued_id)
     return _pdf_response(issued.file, issued.filename)
 
 

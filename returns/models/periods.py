@@ -48,7 +48,16 @@ class ReportingPeriod(models.Model):
         "coordinator's summary", blank=True, max_length=6000, help_text="Printed in the quarterly report."
     )
 
-    history = HistoricalRecords(excluded_fields=["summary"])
+    targets = models.JSONField(
+        "targets in force",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The plan's targets as they stood when the period closed (returns.periods.freeze_targets): "
+        "the quarter is rated and printed against these, whatever has changed since. Empty while open.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["summary", "targets"])
 
     class Meta:
         ordering = ["plan_year", "year", "number"]

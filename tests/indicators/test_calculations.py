@@ -537,7 +537,7 @@ def statuses(first: str, *reported) -> dict[Quarter, Observation]:
             date(2026, 9, 1),
             Rag.AMBER,
             Rag.AMBER,
-            "Due by 31 October 2026, in progress: the agency's own rating",
+            "Not yet due (due by 31 October 2026), in progress: the agency's own rating",
         ),
         (
             (None, MilestoneStatus.IN_PROGRESS),
@@ -545,7 +545,7 @@ def statuses(first: str, *reported) -> dict[Quarter, Observation]:
             date(2026, 10, 31),
             None,
             Rag.NO_RATING,
-            "Due by 31 October 2026, in progress, and the agency has not given a rating",
+            "Not yet due (due by 31 October 2026), in progress, and the agency has not given a rating",
         ),
         ((None, MilestoneStatus.IN_PROGRESS), "2026-27-Q2", date(2026, 10, 31), Rag.GREEN, Rag.GREEN, None),
         # The day after it was due, incomplete is red whatever the agency says.
@@ -559,6 +559,15 @@ def statuses(first: str, *reported) -> dict[Quarter, Observation]:
         ),
         # No return at all does not escape the red.
         ((), "2026-27-Q3", date(2027, 1, 10), None, Rag.RED, "Not complete, and was due by 31 October 2026"),
+        # Judged at the quarter's end: Q2 read long after October was not yet due when Q2 ended.
+        (
+            (None, MilestoneStatus.IN_PROGRESS),
+            "2026-27-Q2",
+            date(2027, 2, 1),
+            None,
+            Rag.NO_RATING,
+            "Not yet due (due by 31 October 2026), in progress, and the agency has not given a rating",
+        ),
         # Completion reported for a later quarter does not count towards an earlier one.
         ((None, None, MilestoneStatus.COMPLETE), "2026-27-Q2", date(2026, 9, 1), Rag.AMBER, Rag.AMBER, None),
     ],

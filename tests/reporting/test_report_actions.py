@@ -153,4 +153,4 @@ def test_the_pdf_prints_each_action_its_status_and_its_update_as_text(actions):
     assert "Cameras <script>alert(1)</script> ordered." in text
     assert "Funding & procurement." in text
     assert "Review of CCTV" in text and "Tackle fly tipping" in text and "Publish the strategy" in text
-    assert "Status changes since last quarter" in text
+    assert "Changes since last quarter" in text

@@ -23,7 +23,13 @@ from csp.models import Agency, Partnership, PlanYear
 from csp.provisioning import add_user
 from csp.upload_guard import read_path
 from indicators.quarters import Quarter, working_days_after
-from returns.demo import MEDWAY_OWNERS, assign_demo_owners, complete, fill_demo_figures
+from returns.demo import (
+    MEDWAY_OWNERS,
+    assign_demo_owners,
+    complete,
+    explain_demo_exceptions,
+    fill_demo_figures,
+)
 from returns.models import PeriodState, ReturnState
 from returns.periods import ensure_periods, import_plan, set_period_state
 from themes.workbook import read as read_workbook
@@ -150,6 +156,7 @@ class Command(BaseCommand):
                             "period__plan_year", "agency"
                         ):
                             complete(item, coordinator)
+                    explain_demo_exceptions(period)
                     set_period_state(period, coordinator, PeriodState.CLOSED)
             elif quarter == latest_ended:
                 if period.state == PeriodState.NOT_OPEN:
