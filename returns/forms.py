@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import capfirst
 
 from csp.forms import GovUKDateField, HintedRadioSelect
+from csp.models import Partnership
 from csp.spreadsheets import plain_number
 from indicators.calculations import Observation
 from indicators.fields import fields_for, in_sentence, is_optional, measure_field_names, ratio_labels
@@ -67,9 +68,22 @@ class ReturnForm(forms.Form):
         help_text="Only for a red or amber result. For example, 31 3 2027.",
     )
 
-    def __init__(self, *args, measures: list[Measure], rating_applies: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        measures: list[Measure],
+        rating_applies: bool,
+        partnership: Partnership | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.measures = measures
+        if partnership is not None:  # the board as the partnership names it
+            self.fields["commentary"].label = f"Update for the {partnership.board}"
+            self.fields["escalation"].label = f"Points to escalate to the {partnership.board}"
+            self.fields["escalation"].help_text = self.fields["escalation"].help_text.replace(
+                "Strategic Executive Group", partnership.board_name
+            )
         if not rating_applies:
             del self.fields["agency_rating"]
         for measure in measures:

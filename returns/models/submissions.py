@@ -152,9 +152,9 @@ class Return(Submission):
 
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="returns")
     nothing_to_report = models.BooleanField("nothing to report this quarter", default=False)
-    commentary = models.TextField("update for the SEG", blank=True, max_length=COMMENTARY_MAX_LENGTH)
+    commentary = models.TextField("update for the board", blank=True, max_length=COMMENTARY_MAX_LENGTH)
     escalation = models.TextField(
-        "points to escalate to the SEG", blank=True, max_length=ESCALATION_MAX_LENGTH
+        "points to escalate to the board", blank=True, max_length=ESCALATION_MAX_LENGTH
     )
     agency_rating = models.CharField("agency's own rating", max_length=8, choices=Rag, blank=True)
     # For a red or amber result, however it was rated: the report's exceptions print these.
@@ -226,7 +226,7 @@ class Return(Submission):
                     f"Enter a figure for “{measure.name}”, or tick “Nothing to report this quarter”."
                 )
         if not self.commentary.strip():
-            problems["commentary"] = "Enter an update for the SEG."
+            problems["commentary"] = f"Enter an update for the {self.period.plan_year.partnership.board}."
         if rating in (Rag.RED, Rag.AMBER):
             if not self.why.strip():
                 problems["why"] = f"Say why the result is {Rag(rating).value}."

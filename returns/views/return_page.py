@@ -51,7 +51,12 @@ class ReturnQuestions:
     @property
     def form_kwargs(self) -> dict:
         rating_applies = not any(m.target_decides_rating for m in self.measures)
-        return {"measures": self.measures, "rating_applies": rating_applies, "prefix": self.prefix}
+        return {
+            "measures": self.measures,
+            "rating_applies": rating_applies,
+            "prefix": self.prefix,
+            "partnership": self.ret.period.plan_year.partnership,
+        }
 
     def form(self, data=None) -> ReturnForm:
         """The form bound to `data`, or as saved."""
