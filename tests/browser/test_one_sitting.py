@@ -99,3 +99,28 @@ def test_the_new_pages_do_not_scroll_sideways_at_390_px(new_context, kent_police
         page.goto(path if path.startswith("/") else page.url + path)
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= 390, (page.url, wide)
+
+
+def test_a_red_result_asks_why_what_is_being_done_and_when_all_in_one_round(new_context, round_plan):
+    page = new_context().new_page()
+    sign_in(page, round_plan.officer.username)
+    page.goto(round_plan.ret.get_absolute_url())
+    why = page.get_by_role("textbox", name="Why is it red or amber?")
+
+    expect(why).to_be_hidden()  # a green or unrated result does not need it
+    page.get_by_role("radio", name="Red: off track").check()
+    expect(why).to_be_visible()
+    page.get_by_role("textbox", name="Incidents", exact=True).fill("12")
+    page.get_by_role("textbox", name="Satisfaction", exact=True).fill("85")
+    page.get_by_role("textbox", name=re.compile("^Update for the")).fill("Short of where we planned.")
+    page.get_by_role("button", name="Submit return").click()
+
+    summary = page.locator(".govuk-error-summary")
+    for message in (
+        "Say why the result is red.",
+        "Say what is being done to bring it back on track.",
+        "Give the date it is expected to be back on track.",
+    ):
+        expect(summary.get_by_role("link", name=message)).to_be_visible()
+    expect(page).to_have_title(re.compile("^Error: "))
+    assert Return.objects.get(pk=round_plan.ret.pk).state == ReturnState.NOT_STARTED
