@@ -278,6 +278,13 @@ class Officer(Browser):
             "commentary": f"Bench update [{marker}]: figures as counted this quarter.",
             "escalation": "",
             "action": action,
+            # Random figures are often red or amber against their targets, which needs these to submit
+            # (and a green result keeps them without harm).
+            "why": "Demand rose this quarter.",
+            "recovery": "Extra sessions each week until it recovers.",
+            "back_on_track_by_day": "31",
+            "back_on_track_by_month": "3",
+            "back_on_track_by_year": "2027",
         }
         if spec["rating"]:
             data["agency_rating"] = "green"
