@@ -15,7 +15,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from indicators.formatting import format_number
 
-WIDTH, HEIGHT, PAD = 100, 30, 3
+WIDTH, HEIGHT, PAD = 120, 54, 3
+LABEL = 13
+"""Labels' size in the chart's units: 8 pt where the print stylesheet draws the chart 26 mm wide."""
+TOP, BOTTOM = 17, 39
+"""The plot's band: the latest value is labelled above it, the target below."""
 LINE = "#1d70b8"
 LAST = "#0b0c0c"
 TARGET = "#505a5f"
@@ -31,7 +35,8 @@ class Point(Protocol):
 def trend_chart(
     name: str, points: Sequence[Point], target: Decimal | None = None, *, unit_suffix: str = ""
 ) -> SafeString:
-    """A sparkline of `points` (oldest first) with a dashed target line, and a text alternative."""
+    """A sparkline of `points` (oldest first) with a dashed target line, the latest value labelled above
+    its dot and the target below its line, and a text alternative."""
     values = [p.value for p in points]
     present = [v for v in values if v is not None]
     if not present:
@@ -49,7 +54,7 @@ def trend_chart(
 
     def y(value: Decimal) -> str:
         share = float((value - low) / (high - low))
-        return f"{HEIGHT - PAD - share * (HEIGHT - 2 * PAD):.1f}"
+        return f"{BOTTOM - share * (BOTTOM - TOP):.1f}"
 
     parts = []
     if target is not None:
@@ -73,12 +78,27 @@ def trend_chart(
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="1.5" fill="{LINE}"/>')
         run = []
     if values[-1] is not None:
-        parts.append(f'<circle cx="{x(len(values) - 1)}" cy="{y(values[-1])}" r="2" fill="{LAST}"/>')
-    # Everything above is numbers formatted here; only the description carries text, escaped once.
+        parts.append(f'<circle cx="{x(len(values) - 1)}" cy="{y(values[-1])}" r="2.5" fill="{LAST}"/>')
+    # The latest quarter's figure above its dot (the quarter is the report's, in the table beside it).
+    latest = points[-1]
+    latest_text = latest.text if latest.value is not None else "No figure"
+    parts.append(_label(WIDTH - 1, LABEL, latest_text, LAST, anchor="end", bold=True))
+    if target is not None:
+        parts.append(_label(1, HEIGHT - 3, f"Target {format_number(target)}{unit_suffix}", TARGET))
+    # Everything above is numbers formatted here, and labels escaped by _label; the description is
+    # escaped once.
     return mark_safe(  # noqa: S308
         f'<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(description)}">'
         f"<title>{escape(description)}</title>{''.join(parts)}</svg>"
+    )
+
+
+def _label(x: float, y: float, text: str, colour: str, *, anchor: str = "start", bold: bool = False) -> str:
+    weight = ' font-weight="700"' if bold else ""
+    return (
+        f'<text x="{x}" y="{y}" font-size="{LABEL}" font-family="Report Sans, Arial, sans-serif" '
+        f'fill="{colour}" text-anchor="{anchor}"{weight}>{escape(text)}</text>'
     )
 
 

@@ -14,7 +14,29 @@ from csp.spreadsheets import SafeCSV, SafeXLSX
 from indicators.formatting import rounded
 from reporting.builder import QuarterlyReport
 
-HEADERS = ("period", "priority", "indicator", "measure", "agency", "value", "state", "measure code", "unit")
+HEADERS = (
+    "period",
+    "priority",
+    "indicator",
+    "measure",
+    "agency",
+    "value",
+    "state",
+    "measure code",
+    "unit",
+    "previous quarter",
+    "same quarter last year",
+    "rolling year",
+    "previous rolling year",
+    "rolling year change %",
+    "year to date",
+    "target",
+    "rating",
+    "rating reason",
+    "direction of travel",
+)
+"""The long format's first seven columns, then everything the report prints for a measure: its figures
+unformatted (blank where there is none), and the target in force, the rating and why, as printed."""
 
 
 def figure_rows(report: QuarterlyReport) -> Iterator[tuple]:
@@ -31,6 +53,11 @@ def figure_rows(report: QuarterlyReport) -> Iterator[tuple]:
                     measure.return_state,
                     measure.code,
                     measure.unit,
+                    *(_value(figure) for figure in (measure.figures or (None,) * 6)),
+                    measure.target,
+                    measure.rag_words,
+                    measure.rag_reason,
+                    measure.direction,
                 )
 
 

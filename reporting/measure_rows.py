@@ -52,6 +52,9 @@ class MeasureRow:
     """This quarter's raw figure for exports: a number, a milestone's status, or None."""
     return_state: str
     caveats: str
+    figures: tuple[Decimal | None, ...] = (None,) * 6
+    """For exports, unformatted: previous quarter, same quarter last year, rolling year, the rolling year
+    before it, the rolling year's % change and year to date (each None where there is no figure)."""
 
 
 def measure_row(
@@ -104,6 +107,16 @@ def measure_row(
         value=value,
         return_state=ret.get_state_display() if ret else "No return",
         caveats=measure.caveats,
+        figures=()
+        if unit == Unit.MILESTONE
+        else (
+            figures.previous_quarter,
+            figures.same_quarter_last_year,
+            figures.rolling_year.current,
+            figures.rolling_year.previous,
+            figures.rolling_year.percent_change,
+            figures.year_to_date,
+        ),
     )
 
 

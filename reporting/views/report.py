@@ -12,7 +12,7 @@ from csp.roles import coordinator_view, report_reader_view
 from reporting import exports
 from reporting.builder import build_quarterly_report
 from reporting.forms import IssueForm
-from reporting.models import IssuedReport, RenderState
+from reporting.models import IssuedReport, RenderState, ReportRender
 from reporting.services import IssueError, issue_report, request_pdf
 from returns.models import PeriodState, ReportingPeriod
 from returns.periods import period_or_current
@@ -59,8 +59,16 @@ def report_page(request: HttpRequest, partnership, period_id: int) -> HttpRespon
 @report_reader_view
 @require_GET
 def report_pdf(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
-    """The PDF when it is ready; otherwise a page that shows progress (and polls, with htmx)."""
+    """The PDF when it is ready; otherwise a page that shows progress (and polls, with htmx).
+
+    The poll names the render it is waiting for (`?render=`): it reads that one row and builds nothing,
+    so a page left open does not rebuild the whole report every two seconds. Only a render lost on the
+    way (its worker died) takes the full path again, which queues it anew."""
     period = period_or_current(partnership, period_id)
+    polled = _polled_render(request, period)
+    if polled is not None:
+        context = {"period": period, "render": polled, "states": RenderState}
+        return render(request, "reporting/pdf_status.html#status", context)
     report = build_quarterly_report(period, today=timezone.localdate())
     render_ = request_pdf(period, report, retry=request.GET.get("retry") == "1")
     if render_.is_ready and not request.htmx:
@@ -72,6 +80,17 @@ def report_pdf(request: HttpRequest, partnership, period_id: int) -> HttpRespons
         "states": RenderState,
     }
     return render_page(request, "reporting/pdf_status.html", "status", context)
+
+
+def _polled_render(request: HttpRequest, period: ReportingPeriod) -> ReportRender | None:
+    """The render an htmx poll asks after, if it is the period's and not lost; else None."""
+    wanted = request.GET.get("render", "")
+    if not request.htmx or not wanted.isdigit():
+        return None
+    found = ReportRender.objects.filter(pk=int(wanted), period=period).first()
+    if found is None or found.is_abandoned(timezone.now()):
+        return None
+    return found
 
 
 @report_reader_view

@@ -50,4 +50,17 @@ def test_no_figures_at_all_says_so_rather_than_drawing_nothing():
 def test_a_flat_series_is_drawn_mid_height():
     svg = trend_chart("Schemes", points(*[5] * 8))
 
-    assert 'points="3.0,15.0 ' in svg
+    assert 'points="3.0,28.0 ' in svg
+
+
+def test_the_latest_value_and_the_target_are_labelled_on_the_chart():
+    svg = trend_chart("Completion rate", points(50, 55, 60, 62, 58, 61, 64, 66), Decimal(63), unit_suffix="%")
+
+    assert 'text-anchor="end" font-weight="700">66</text>' in svg
+    assert ">Target 63%</text>" in svg
+
+
+def test_a_missing_latest_quarter_is_labelled_as_missing():
+    svg = trend_chart("Incidents", points(10, 12, 14, None))
+
+    assert ">No figure</text>" in svg and "Target" not in svg.split("</title>")[1]
