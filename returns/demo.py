@@ -93,7 +93,10 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     rating = rating_as_saved(candidate, today=timezone.localdate(), typed=typed)
     if rating in (Rag.RED, Rag.AMBER):
         content.commentary = f"{who} update for {quarter.short_label}: short of where the plan aims to be."
-        content.why = "Demand rose this quarter while two posts in the team were vacant."
+        content.why = (
+            f"{ret.indicator.code} is {Rag(rating).value} in {quarter.short_label}: demand rose this quarter "
+            "while two posts in the team were vacant."
+        )
         content.recovery = (
             "Both posts are filled from next month; the delivery group checks the figure monthly until "
             "it recovers."
