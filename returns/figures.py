@@ -248,5 +248,6 @@ def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] |
         given=given,
         include_draft_of=ret,
         typed=typed,
+        specs=specs_in_force(ret.period, measures),
     )
     return result_rating(ret, measures, figures)

@@ -211,12 +211,16 @@ def coordinator_only(user, partnership_id: int) -> None:
         raise WorkflowError("Only a coordinator of this partnership can do this.")
 
 
-def approve(item: Submission, user) -> Submission:
+def approve(item: Submission, user, *, version: int | None = None) -> Submission:
+    """Approve a submitted item; with `version`, only the version the coordinator read (a list of several
+    is approved as it was read, not as it may have been resubmitted since)."""
     coordinator_only(user, item.partnership_id)
     with transaction.atomic():
         current = _locked(item, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError(f"Only a submitted {current.noun} can be approved.")
+        if version is not None and current.version != version:
+            raise WorkflowError(f"This {current.noun} was submitted again after you read it.")
         current.state = ReturnState.APPROVED
         current.returned_reason = ""
         current.reopened_reason = ""

@@ -17,14 +17,22 @@ KINDS: dict[str, type[Submission]] = {model.noun: model for model in (Return, De
 """What a ticked box's value (`Submission.choice`) starts with."""
 
 
-def chosen(period: ReportingPeriod, values: list[str]) -> list[Submission]:
-    """The period's submitted items that `values` name, in the queue's order; anything else is ignored
-    (another partnership's item, one no longer submitted, a value made up)."""
-    ids: dict[str, set[int]] = {kind: set() for kind in KINDS}
+def read(values: list[str]) -> dict[str, int]:
+    """The ticked boxes' values ("return-12:4": `Submission.choice` and the version read) as choice ->
+    version; anything malformed is ignored."""
+    found = {}
     for value in values:
-        kind, _, pk = value.partition("-")
-        if kind in KINDS and pk.isdigit():
-            ids[kind].add(int(pk))
+        choice, _, version = value.partition(":")
+        kind, _, pk = choice.partition("-")
+        if kind in KINDS and pk.isdigit() and version.isdigit():
+            found[choice] = int(version)
+    return found
+
+
+def chosen(period: ReportingPeriod, ticked: dict[str, int]) -> list[Submission]:
+    """The period's submitted items among those ticked, in the queue's order; anything else is left out
+    (another partnership's item, one no longer submitted, a value made up)."""
+    ids = {kind: [int(c.partition("-")[2]) for c in ticked if c.startswith(f"{kind}-")] for kind in KINDS}
     related = {"return": ("indicator__priority", "agency"), "update": ("deliverable__priority", "agency")}
     return [
         item
@@ -39,20 +47,25 @@ def chosen(period: ReportingPeriod, values: list[str]) -> list[Submission]:
 @require_POST
 def approve_several(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
     period = period_or_current(partnership, period_id)
-    items = chosen(period, request.POST.getlist("items"))
-    if not items:
+    ticked = read(request.POST.getlist("items"))
+    items = chosen(period, ticked)
+    if not items and request.POST.get("confirmed") != "yes":
         return queue_page(request, period, error="Select the returns or updates to approve.")
     if request.POST.get("confirmed") != "yes":
-        context = {"period": period, "items": items}
-        return render(request, "returns/approve_several.html", context)
+        for item in items:
+            item.ticked = f"{item.choice}:{ticked[item.choice]}"
+        return render(request, "returns/approve_several.html", {"period": period, "items": items})
     approved, refused = 0, []
     for item in items:
         try:
-            approve(item, request.user)
+            approve(item, request.user, version=ticked[item.choice])
         except WorkflowError as why:
             refused.append(f"{item.title} from {item.owner_name}: {why}")
         else:
             approved += 1
+    gone = len(ticked) - len(items)
+    if gone:
+        refused.append(f"{gone} no longer waiting for approval (sent back, or approved by someone else)")
     if approved:
         messages.success(request, f"{approved} approved.")
     if refused:

@@ -149,7 +149,7 @@ def queue_page(request: HttpRequest, period: ReportingPeriod, *, error: str = ""
             "counts": [(state.label, counts.get(state.value, 0)) for state in ReturnState],
             "error": error,
             "first_box": next((f"choose-{item.choice}" for item in [*submitted, *updates]), ""),
-            "ticked": set(request.POST.getlist("items")),
+            "ticked": {value.partition(":")[0] for value in request.POST.getlist("items")},
         },
     )
 

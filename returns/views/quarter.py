@@ -32,6 +32,11 @@ class Section:
     questions: ReturnQuestions | None = None
     measures: list | None = None
     """A return's rows for its template (`ReturnQuestions.rows`)."""
+    clash: bool = False
+    """Someone else saved it since the page was loaded and the officer changed it too: their version is
+    shown beside what was typed, and the next save replaces theirs."""
+    locked: bool = False
+    """Submitted, or its period closed, since the page was loaded: what was typed is shown, not saved."""
 
     @property
     def anchor(self) -> str:
@@ -65,16 +70,21 @@ class AgencyQuarter:
         return [*self.returns, *self.updates]
 
     def sections(self, data=None) -> list[Section]:
-        """A section for each item its owner can still change, with forms bound to `data` if given."""
+        """A section for each item its owner can still change, with forms bound to `data` if given; and,
+        for `data`, one for each item it holds answers to that can no longer be changed (`locked`)."""
         found = []
-        for ret in self.returns:
-            if ret.is_editable_by_officer:
-                questions = ReturnQuestions.of(ret, prefix=f"r{ret.pk}")
-                found.append(Section(ret, questions.form(data), questions))
-        for update in self.updates:
-            if update.is_editable_by_officer:
-                form = UpdateForm(data, initial=UpdateForm.initial_for(update), prefix=f"u{update.pk}")
-                found.append(Section(update, form))
+        for item in self.items:
+            prefix = f"{item.noun[0]}{item.pk}"
+            editable = item.is_editable_by_officer
+            if not editable and (data is None or f"{prefix}-version" not in data):
+                continue
+            if isinstance(item, Return):
+                questions = ReturnQuestions.of(item, prefix=prefix)
+                section = Section(item, questions.form(data), questions)
+            else:
+                section = Section(item, UpdateForm(data, initial=UpdateForm.initial_for(item), prefix=prefix))
+            section.locked = not editable
+            found.append(section)
         return found
 
     @property
@@ -83,28 +93,57 @@ class AgencyQuarter:
         return reverse("agency_quarter", args=[slug, self.period.pk, self.agency.pk])
 
 
+def _clashes(request: HttpRequest, sections: list[Section]) -> list[Section]:
+    """The sections someone else saved since the page was loaded (their version is newer than the one
+    posted). One the officer left alone (the page's script marks each section typed in) takes the newer
+    version; one they changed, or any without the script to say, is a clash: their version is shown, what
+    was typed kept, and the form moves to their version so that saving again replaces it knowingly."""
+    clashes = []
+    for section in sections:
+        form, item = section.form, section.item
+        posted = form.data.get(form.add_prefix("version"))
+        if section.locked or posted == str(item.version):
+            continue
+        if request.POST.get("_script") == "yes" and request.POST.get(form.add_prefix("_typed")) != "yes":
+            section.form = _unbound(section)
+            continue
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = item.version
+        section.form = type(form)(data, **_form_kwargs(section))
+        section.form.is_valid()
+        who = (item.updated_by.get_full_name() or item.updated_by.username) if item.updated_by else "someone"
+        section.form.add_error(
+            None,
+            f"{who} saved this at {timezone.localtime(item.updated_at):%H:%M} while you were editing it. "
+            "Their version is shown; what you typed is kept. Save again to replace theirs with yours.",
+        )
+        section.clash = True
+        clashes.append(section)
+    return clashes
+
+
+def _unbound(section: Section):
+    if section.questions is not None:
+        return section.questions.form()
+    return UpdateForm(initial=UpdateForm.initial_for(section.item), prefix=section.form.prefix)
+
+
 def _save_all(request: HttpRequest, sections: list[Section]) -> str:
-    """Save every changed section as a draft, all or none: "" when saved, else why nothing was. A clash
-    with someone else's save is put on that section, its form now at their version, what was typed kept
-    (saving again keeps the officer's)."""
+    """Save every changed section as a draft, all or none: "" when saved, else why nothing was (a save
+    that races another is refused by its version, and told as a clash would be)."""
     try:
         with transaction.atomic():
             for section in sections:
-                if not section.form.has_changed():
+                if not section.form.is_bound or not section.form.has_changed():
                     continue
                 content = section.form.content()
                 if section.questions is not None:
                     content.stored = section.questions.stored
                 save_draft(section.item, request.user, content, version=section.form.cleaned_data["version"])
     except StaleReturn as stale:
-        for section in sections:
-            if section.item.choice == stale.current.choice:
-                data = request.POST.copy()
-                data[section.form.add_prefix("version")] = stale.current.version
-                section.form = type(section.form)(data, **_form_kwargs(section))
-                section.form.is_valid()
-                section.form.add_error(None, str(stale))
-        return f"Nothing was saved: {stale.current.title} was saved by someone else while you were editing."
+        return (
+            f"Nothing was saved: {stale.current.title} was saved by someone else at that moment. Save again."
+        )
     except WorkflowError as refused:
         return f"Nothing was saved: {refused}"
     return ""
@@ -113,18 +152,24 @@ def _save_all(request: HttpRequest, sections: list[Section]) -> str:
 def _form_kwargs(section: Section) -> dict:
     if section.questions is not None:
         return section.questions.form_kwargs
-    return {"prefix": section.form.prefix}
+    return {"prefix": section.form.prefix, "initial": UpdateForm.initial_for(section.item)}
 
 
 @member_view
 @require_http_methods(["GET", "POST"])
 def agency_quarter(request: HttpRequest, partnership, period_id: int, agency_id: int) -> HttpResponse:
     quarter = AgencyQuarter(request, partnership, period_id, agency_id)
-    problem, restored = "", False
+    problem, problem_anchor, restored = "", "", False
     if request.method == "POST":
         sections = quarter.sections(request.POST)
-        valid = [section.form.is_valid() for section in sections]  # every form checked, in one round
-        if all(valid):
+        clashes = _clashes(request, sections)
+        locked = [section for section in sections if section.locked]
+        valid = [section.form.is_valid() for section in sections if section.form.is_bound]  # one round
+        if clashes or locked:
+            names = ", ".join(section.item.title for section in [*clashes, *locked])
+            problem = f"Nothing was saved: {names} changed since you opened this page."
+            problem_anchor = [*clashes, *locked][0].anchor
+        elif all(valid):
             problem = _save_all(request, sections)
             if not problem:
                 if request.POST.get("action") == "check":
@@ -146,6 +191,7 @@ def agency_quarter(request: HttpRequest, partnership, period_id: int, agency_id:
         "quarter": quarter,
         "sections": sections,
         "problem": problem,
+        "problem_anchor": problem_anchor,
         "restored": restored,
         "has_errors": bool(problem) or any(section.form.errors for section in sections),
         "done": [item for item in quarter.items if not item.is_editable_by_officer],
@@ -164,7 +210,10 @@ def check_quarter(request: HttpRequest, partnership, period_id: int, agency_id: 
     chosen = set(request.POST.getlist("items")) if request.method == "POST" else None
     if request.method == "POST":
         ready = [item for item in open_items if item.choice in chosen and not lacking[item.choice]]
-        if not ready:
+        unready = [item.title for item in open_items if item.choice in chosen and lacking[item.choice]]
+        if unready:  # ticked while ready, changed since
+            errors["choice"] = f"{', '.join(unready)} cannot be submitted yet: see what each lacks above."
+        elif not ready:
             errors["choice"] = "Select the returns and updates to submit."
         if request.POST.get("declaration") != "yes":
             errors["declaration"] = "Confirm the declaration to submit."
@@ -176,6 +225,7 @@ def check_quarter(request: HttpRequest, partnership, period_id: int, agency_id: 
         "done": [item for item in quarter.items if not item.is_editable_by_officer],
         "chosen": chosen,
         "errors": errors,
+        "any_ready": any(not lacking[item.choice] for item in open_items),
         "first_box": next((f"choose-{i.choice}" for i in open_items if not lacking[i.choice]), "items"),
     }
     return render(request, "returns/check_quarter.html", context)

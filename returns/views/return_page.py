@@ -21,7 +21,7 @@ from csp.roles import member_view
 from indicators.fields import measure_field_names, measure_hint
 from indicators.kinds import Rag
 from indicators.models import Measure
-from returns.figures import figures_for, measures_and_figures
+from returns.figures import figures_for, measures_and_figures, specs_in_force
 from returns.forms import ReturnForm, initial_for
 from returns.history import history_of
 from returns.models import Figure, Return
@@ -86,12 +86,19 @@ class ReturnQuestions:
             given=given,
             include_draft_of=ret,
             typed=typed,
+            specs=specs_in_force(ret.period, self.measures),  # as the report rates the quarter
         )
         by_measure = {figure.measure_id: figure for figure in figures}
         return [
             (m, [form[n] for n in measure_field_names(m)], by_measure.get(m.pk), computed[m.pk])
             for m in self.measures
         ]
+
+
+def _prefix(request: HttpRequest, return_id: int) -> str | None:
+    """The form prefix a field's check or a panel names: the agency's quarter on one page prefixes each
+    return's fields with "r<its id>"; anything else is no prefix."""
+    return f"r{return_id}" if request.POST.get("_prefix") == f"r{return_id}" else None
 
 
 def scoped_return(request: HttpRequest, partnership, return_id: int) -> Return:
@@ -215,8 +222,7 @@ def _post(request: HttpRequest, page: ReturnPage) -> HttpResponse | None:
 @member_view
 @require_http_methods(["GET", "POST"])
 def return_page(request: HttpRequest, partnership, return_id: int) -> HttpResponse:
-    # A field's check from the agency's quarter on one page names its form's prefix.
-    prefix = (request.POST.get("_prefix") or None) if request.POST.get("_validate") else None
+    prefix = _prefix(request, return_id) if request.POST.get("_validate") else None
     page = ReturnPage(ReturnQuestions.of(scoped_return(request, partnership, return_id), prefix))
     if request.method == "POST" and (response := _post(request, page)) is not None:
         return response
@@ -255,15 +261,21 @@ def return_page(request: HttpRequest, partnership, return_id: int) -> HttpRespon
 @require_POST
 def rate_measure(request: HttpRequest, partnership, return_id: int, measure_id: int) -> HttpResponse:
     """One measure's panel, rating the figure as typed (nothing is saved): htmx asks as the officer types."""
-    prefix = request.POST.get("_prefix") or None
-    questions = ReturnQuestions.of(scoped_return(request, partnership, return_id), prefix)
+    ret = scoped_return(request, partnership, return_id)
+    questions = ReturnQuestions.of(ret, _prefix(request, return_id))
     measure = next((m for m in questions.measures if m.pk == measure_id), None)
     if measure is None:
         raise Http404("No such measure on this return.")
     form = questions.form(request.POST)
     rows = questions.rows(form, [], today=timezone.localdate())
     computed = next(row[3] for row in rows if row[0] is measure)
-    context = {"measure": measure, "computed": computed, "panel_id": measure.panel_id, "typed": True}
+    context = {
+        "measure": measure,
+        "computed": computed,
+        "panel_id": measure.panel_id,
+        "typed": True,
+        "typed_now": True,
+    }
     return render(request, "returns/includes_measure_panel.html", context)
 
 

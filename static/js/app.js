@@ -231,3 +231,17 @@ document.addEventListener("change", (event) => {
     showRedAmberQuestions(questions);
   }
 });
+
+// --- The agency's quarter on one page -----------------------------------------------------------------
+
+// Tell the server which sections were typed in, so one that someone else saved meanwhile, and that was
+// left alone here, takes their version instead of counting as a clash (returns/views/quarter.py).
+document.querySelectorAll("[data-script-flag]").forEach((flag) => {
+  flag.value = "yes";
+});
+document.addEventListener("input", (event) => {
+  const flag = event.target.closest?.(".app-quarter-item")?.querySelector("[data-typed-flag]");
+  if (flag) {
+    flag.value = "yes";
+  }
+});

@@ -65,16 +65,53 @@ def test_a_bad_figure_saves_nothing_and_is_named_on_its_field(client, officer, p
     assert plan.ret.state == ReturnState.NOT_STARTED and plan.ret.commentary == ""
 
 
-def test_a_save_that_meets_someone_elses_saves_nothing_and_keeps_the_typing(client, officer, plan, urls):
+def test_a_return_typed_in_that_someone_else_saved_meanwhile_is_a_clash_shown_then_replaced_knowingly(
+    client, officer, plan, urls
+):
     client.force_login(officer)
-    data = answers(plan)
+    data = answers(plan, _typed="yes", action="save")
+    data["_script"] = "yes"
     save_draft(plan.ret, officer, ReturnContent(commentary="A colleague's words."), version=plan.ret.version)
 
     page = client.post(urls[0], data).content.decode()
+    after_clash = Return.objects.get(pk=plan.ret.pk).commentary
+    data[f"r{plan.ret.pk}-version"] = plan.ret.version + 1  # the page now holds their version
+    client.post(urls[0], data)
 
-    assert "Nothing was saved: SAFE-01 was saved by someone else while you were editing." in page
-    assert "Incidents fell after the new patrol pattern." in page
+    assert "Nothing was saved: SAFE-01 changed since you opened this page." in page
+    assert "Their version, saved at" in page and "A colleague&#x27;s words." in page
+    assert "Incidents fell after the new patrol pattern." in page  # what was typed is kept
+    assert after_clash == "A colleague's words."
+    assert Return.objects.get(pk=plan.ret.pk).commentary.startswith("Incidents fell")
+
+
+def test_a_return_left_alone_that_someone_else_saved_meanwhile_takes_their_version(
+    client, officer, plan, urls
+):
+    client.force_login(officer)
+    stale = answers(plan, commentary="What the page held when it was opened.", action="save")
+    stale["_script"] = "yes"  # and no section marked as typed in
+    save_draft(plan.ret, officer, ReturnContent(commentary="A colleague's words."), version=plan.ret.version)
+
+    response = client.post(urls[0], stale)
+
+    assert response.status_code == 302
     assert Return.objects.get(pk=plan.ret.pk).commentary == "A colleague's words."
+
+
+def test_text_for_a_return_submitted_meanwhile_is_shown_not_saved_and_nothing_else_is(
+    client, officer, plan, urls
+):
+    client.force_login(officer)
+    data = answers(plan, action="save")
+    Return.objects.filter(pk=plan.ret.pk).update(state=ReturnState.SUBMITTED)
+
+    page = client.post(urls[0], data).content.decode()
+
+    assert "Nothing was saved: SAFE-01 changed since you opened this page." in page
+    assert "so it can no longer be changed here" in page
+    assert "Incidents fell after the new patrol pattern." in page
+    assert Return.objects.get(pk=plan.ret.pk).commentary == ""
 
 
 def test_the_declaration_is_needed_and_then_the_ticked_ones_are_submitted(client, officer, plan, urls):
@@ -109,7 +146,7 @@ def test_one_not_ready_cannot_be_submitted_from_the_check_page(client, officer, 
     ).content.decode()
 
     assert "Not ready" in check and "Enter an update for the SEG." in check
-    assert "Select the returns and updates to submit." in page
+    assert "SAFE-01 cannot be submitted yet" in page
     assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.DRAFT
 
 
@@ -119,3 +156,13 @@ def test_the_officer_list_links_to_the_quarter_on_one_page(client, officer, plan
     page = client.get(reverse("home")).content.decode()
 
     assert f'href="{urls[0]}"' in page
+
+
+def test_a_check_sent_after_the_session_ran_out_is_answered_with_nothing_not_the_sign_in_page(client, plan):
+    url = reverse("rate_measure", args=["testshire", plan.ret.pk, plan.count.pk])
+    data = {"_panel": f"r{plan.ret.pk}-panel-{plan.count.pk}", f"r{plan.ret.pk}-commentary": "Typed."}
+
+    response = client.post(url, data, headers={"HX-Request": "true"})
+
+    assert response.status_code == 204  # the page and its text stay; the save that follows is kept
+    assert "kept_typing" not in client.session

@@ -24,14 +24,14 @@ def test_the_coordinator_checks_then_approves_several_at_once(client, plan, offi
     ours, theirs = both_submitted(plan, officer)
     client.force_login(coordinator)
     url = reverse("approve_several", args=["testshire", plan.period.pk])
-    chosen = {"items": [f"return-{ours.pk}", f"return-{theirs.pk}"]}
+    chosen = {"items": [f"return-{ours.pk}:{ours.version}", f"return-{theirs.pk}:{theirs.version}"]}
 
     queue = client.get(reverse("review_queue", args=["testshire", plan.period.pk])).content.decode()
     check = client.post(url, chosen).content.decode()
     unchanged = {r.state for r in Return.objects.all()}
     done = client.post(url, {**chosen, "confirmed": "yes"}, follow=True).content.decode()
 
-    assert f'value="return-{ours.pk}"' in queue and "Approve the ones ticked" in queue
+    assert f'value="return-{ours.pk}:{ours.version}"' in queue and "Approve the ones ticked" in queue
     assert "Approve 2 items?" in check and "SAFE-01" in check and "SAFE-02" in check
     assert unchanged == {ReturnState.SUBMITTED}  # the check step writes nothing
     assert {r.state for r in Return.objects.all()} == {ReturnState.APPROVED}
@@ -42,14 +42,29 @@ def test_approving_several_leaves_one_that_changed_meanwhile_and_says_so(client,
     ours, theirs = both_submitted(plan, officer)
     client.force_login(coordinator)
     url = reverse("approve_several", args=["testshire", plan.period.pk])
-    check = client.post(url, {"items": [f"return-{ours.pk}", f"return-{theirs.pk}"]})
+    ticked = [f"return-{ours.pk}:{ours.version}", f"return-{theirs.pk}:{theirs.version}"]
+    check = client.post(url, {"items": ticked})
     assert check.status_code == 200
     Return.objects.filter(pk=theirs.pk).update(state=ReturnState.RETURNED)  # sent back in another tab
 
-    client.post(url, {"items": [f"return-{ours.pk}", f"return-{theirs.pk}"], "confirmed": "yes"})
+    page = client.post(url, {"items": ticked, "confirmed": "yes"}, follow=True).content.decode()
 
     assert Return.objects.get(pk=ours.pk).state == ReturnState.APPROVED
     assert Return.objects.get(pk=theirs.pk).state == ReturnState.RETURNED
+    assert "1 no longer waiting for approval" in page
+
+
+def test_one_submitted_again_after_it_was_ticked_is_not_approved_unread(client, plan, officer, coordinator):
+    ours, theirs = both_submitted(plan, officer)
+    client.force_login(coordinator)
+    url = reverse("approve_several", args=["testshire", plan.period.pk])
+    ticked = [f"return-{ours.pk}:{ours.version}"]
+    Return.objects.filter(pk=ours.pk).update(version=ours.version + 2)  # sent back, changed, resubmitted
+
+    page = client.post(url, {"items": ticked, "confirmed": "yes"}, follow=True).content.decode()
+
+    assert Return.objects.get(pk=ours.pk).state == ReturnState.SUBMITTED
+    assert "SAFE-01 from Testshire Police: This return was submitted again after you read it." in page
 
 
 def test_approving_none_is_a_gov_uk_error_on_the_queue(client, plan, officer, coordinator):
@@ -72,10 +87,11 @@ def test_another_partnerships_item_cannot_be_approved_through_the_list(
 
     page = client.post(
         reverse("approve_several", args=["testshire", plan.period.pk]),
-        {"items": [f"return-{theirs.pk}"], "confirmed": "yes"},
+        {"items": [f"return-{theirs.pk}:{theirs.version}"], "confirmed": "yes"},
+        follow=True,
     ).content.decode()
 
-    assert "Select the returns or updates to approve." in page
+    assert "approved." not in page and "1 no longer waiting for approval" in page
     assert Return.objects.get(pk=theirs.pk).state == ReturnState.SUBMITTED
 
 
