@@ -225,7 +225,7 @@ def check_quarter(request: HttpRequest, partnership, period_id: int, agency_id: 
         "done": [item for item in quarter.items if not item.is_editable_by_officer],
         "chosen": chosen,
         "errors": errors,
-        "any_ready": any(not lacking[item.choice] for item in open_items),
+        "ready_count": sum(not lacking[item.choice] for item in open_items),
         "first_box": next((f"choose-{i.choice}" for i in open_items if not lacking[i.choice]), "items"),
     }
     return render(request, "returns/check_quarter.html", context)
