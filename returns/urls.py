@@ -43,7 +43,6 @@ in_a_partnership = [
     path(
         "periods/<int:period_id>/agencies/<int:agency_id>/check/", quarter.check_quarter, name="check_quarter"
     ),
-    path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
     path("plan-years/new/", plan_years.new_plan_year, name="new_plan_year"),
     path("plan-years/<int:plan_year_id>/owners/", plan_years.owners, name="owners"),
 ]
