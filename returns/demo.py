@@ -6,9 +6,11 @@ The figures themselves come from `indicators.demo`. Action updates are determini
 action in a quarter comes from a `random.Random` seeded by the action and the quarter.
 """
 
+import json
 import random
 from copy import copy
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -105,44 +107,13 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     return content
 
 
-MEDWAY_OWNERS = {
-    "ASB": {
-        1: "Kent Police",
-        2: "Kent Police",
-        3: "Medway Community Safety Unit",
-        4: "Medway Community Safety Unit",
-        5: "Kent Fire and Rescue Service",
-        6: "Medway Council",
-        7: "Medway Council",
-        8: "Kent and Medway Prevent Team",
-        9: "Kent and Medway Prevent Team",
-        10: "Medway Council",
-        11: "Violence Reduction Unit",
-        12: "The Probation Service",
-        13: "The Probation Service",
-        14: "Kent and Medway Prevent Team",
-    },
-    "VAWG": {
-        **dict.fromkeys(range(1, 6), "Kent Police"),
-        6: "Medway Community Safety Unit",
-        7: "Medway Council",
-        **dict.fromkeys(range(8, 11), "The Probation Service"),
-        11: "Interventions Alliance",
-    },
-    "DRUGS": {
-        1: "Medway Combating Drugs Partnership",
-        2: "Integrated Care Board",
-        3: "Public Health",
-        4: "The Probation Service",
-        5: "Public Health",
-        6: "Public Health",
-        7: "Medway Combating Drugs Partnership",
-        9: "The Probation Service",
-    },
-    "REOFF": {3: "The Probation Service", 4: "The Probation Service"},
-}
-"""Owners a coordinator would plausibly choose for the Medway actions with no lead in the plan, by priority
-code and order. REOFF action 5 (work across YOS, prisons and Probation) is left to the coordinator."""
+def demo_owners(path: Path) -> dict[str, dict[int, str]]:
+    """Owners for a plan's actions, from a JSON file of `fixtures/demo/` (by priority code, then the
+    action's order)."""
+    owners = json.loads(path.read_text(encoding="utf-8"))["owners"]
+    return {
+        code: {int(order): agency for order, agency in by_order.items()} for code, by_order in owners.items()
+    }
 
 
 def assign_demo_owners(plan_year: PlanYear, owners: dict[str, dict[int, str]]) -> int:
