@@ -8,7 +8,6 @@ action in a quarter comes from a `random.Random` seeded by the action and the qu
 
 import json
 import random
-from copy import copy
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from indicators.demo import demo_observation
 from indicators.kinds import Rag
 from indicators.models import Measure
 from indicators.quarters import Quarter
-from returns.figures import HISTORY_QUARTERS, rate_quarter, rating_as_saved, typed_observation
+from returns.figures import HISTORY_QUARTERS, rate_quarter
 from returns.models import DeliverableUpdate, DeliveryStatus, Figure, Return, ReturnState, Submission
 from returns.workflow import ReturnContent, UpdateContent, approve, save_draft, submit
 from themes.models import Deliverable
@@ -89,10 +88,7 @@ def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
         figures={m.pk: demo_observation(m, quarter) for m in measures},
         agency_rating="" if any(m.target_decides_rating for m in measures) else Rag.GREEN.value,
     )
-    candidate = copy(ret)
-    content.apply_answers(candidate)
-    typed = {pk: typed_observation(values) for pk, values in content.figures.items()}
-    rating = rating_as_saved(candidate, today=timezone.localdate(), typed=typed)
+    _, rating = content.result(ret, today=timezone.localdate())
     if rating in (Rag.RED, Rag.AMBER):
         content.commentary = f"{who} update for {quarter.short_label}: short of where the plan aims to be."
         content.why = (

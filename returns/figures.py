@@ -225,21 +225,13 @@ def result_rating(ret: Return, measures: Iterable[Measure], figures: dict[int, F
     return indicator_rating((figures[m.pk].rag for m in measures), own).rag
 
 
-def typed_observation(values: dict) -> Observation:
-    """A form's figure for one measure (`ReturnContent.figures`' values) as an observation."""
-    return Observation(
-        values.get("value"),
-        values.get("numerator"),
-        values.get("denominator"),
-        values.get("status") or None,
-        values.get("benchmark"),
-    )
-
-
-def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] | None = None) -> Rag:
-    """The return's result (`result_rating`) from its saved figures, or with `typed` ones standing in."""
-    measures = list(ret.supplied_measures())
-    given = {(ret.indicator_id, ret.agency_id): Rag(ret.agency_rating)} if ret.agency_rating else {}
+def return_figures(
+    ret: Return, measures: list[Measure], *, today: date, rating: str, typed: dict[int, Observation] | None
+) -> dict[int, Figures]:
+    """Each of the return's measures' figures for its quarter, as the report rates them (the targets in
+    force, the agency's own `rating` where no target decides), with `typed` figures standing in for
+    saved ones."""
+    given = {(ret.indicator_id, ret.agency_id): Rag(rating)} if rating else {}
     _, figures = figures_for(
         measures,
         ret.period.quarter,
@@ -250,4 +242,11 @@ def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] |
         typed=typed,
         specs=specs_in_force(ret.period, measures),
     )
+    return figures
+
+
+def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] | None = None) -> Rag:
+    """The return's result (`result_rating`) from its saved figures, or with `typed` ones standing in."""
+    measures = list(ret.supplied_measures())
+    figures = return_figures(ret, measures, today=today, rating=ret.agency_rating, typed=typed)
     return result_rating(ret, measures, figures)

@@ -1,20 +1,18 @@
 """The return form: one input per measure the agency supplies (`indicators.fields`), the update, the
 escalation and, where no target decides, the agency's own rating; and the deliverable update form."""
 
-from copy import copy
 from decimal import Decimal
 
 from django import forms
 from django.utils.text import capfirst
 
-from csp.forms import GovUKDateField, HintedRadioSelect
+from csp.forms import GovUKDateField, HintedRadioSelect, answer
 from csp.models import Partnership
 from csp.spreadsheets import plain_number
 from indicators.calculations import Observation
 from indicators.fields import fields_for, in_sentence, is_optional, measure_field_names, ratio_labels
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
-from returns.figures import rating_as_saved, typed_observation
 from returns.models import COMMENTARY_MAX_LENGTH, ESCALATION_MAX_LENGTH, STATUS_DEFINITIONS, DeliveryStatus
 from returns.models.submissions import UPDATE_MAX_LENGTH
 from returns.workflow import ReturnContent, UpdateContent
@@ -48,19 +46,13 @@ class ReturnForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="No target decides this indicator's rating, so your agency rates it.",
     )
-    why = forms.CharField(
-        label="Why is it red or amber?",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for a red or amber result, whether the target or your agency rated it.",
+    why = answer(
+        UPDATE_MAX_LENGTH,
+        "Why is it red or amber?",
+        "Only for a red or amber result, whether the target or your agency rated it.",
     )
-    recovery = forms.CharField(
-        label="What is being done to bring it back on track?",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for a red or amber result.",
+    recovery = answer(
+        UPDATE_MAX_LENGTH, "What is being done to bring it back on track?", "Only for a red or amber result."
     )
     back_on_track_by = GovUKDateField(
         label="When is it expected to be back on track?",
@@ -154,16 +146,14 @@ class ReturnForm(forms.Form):
 
     def typed(self) -> dict[int, Observation]:
         """The figures as typed (those that are valid), by measure id, for rating them before a save."""
-        return {pk: typed_observation(values) for pk, values in self.content().figures.items()}
+        return self.content().observations()
 
     def add_submission_problems(self, ret, *, today) -> None:
         """For a submit: what the answers typed lack, by the model's own rule, with the result rated from
         the figures typed; added to the form's errors in the same round as the form's own (none twice)."""
-        candidate = copy(ret)
-        self.content().apply_answers(candidate)
-        typed = self.typed()
-        rating = rating_as_saved(candidate, today=today, typed=typed)
-        for name, problem in candidate.missing_for_submission(observations=typed, rating=rating).items():
+        content = self.content()
+        candidate, rating = content.result(ret, today=today)
+        for name, problem in candidate.missing_for_submission(content.observations(), rating).items():
             if name not in self.errors:
                 self.add_error(name if name in self.fields else None, problem)
 
@@ -209,33 +199,22 @@ class UpdateForm(forms.Form):
         choices=DeliveryStatus.choices,
         widget=HintedRadioSelect(hints=STATUS_DEFINITIONS),
     )
-    progress = forms.CharField(
-        label="What was done this quarter",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=f"Plain text, up to {UPDATE_MAX_LENGTH:,} characters.",
+    progress = answer(
+        UPDATE_MAX_LENGTH,
+        "What was done this quarter",
+        f"Plain text, up to {UPDATE_MAX_LENGTH:,} characters.",
+        rows=5,
     )
-    next_steps = forms.CharField(
-        label="What happens next",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Not needed once the action is completed.",
+    next_steps = answer(
+        UPDATE_MAX_LENGTH, "What happens next", "Not needed once the action is completed.", rows=4
     )
-    why = forms.CharField(
-        label="Why it is at risk or off track",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for an action at risk or off track.",
+    why = answer(
+        UPDATE_MAX_LENGTH, "Why it is at risk or off track", "Only for an action at risk or off track."
     )
-    recovery = forms.CharField(
-        label="What is being done to bring it back on track",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for an action at risk or off track.",
+    recovery = answer(
+        UPDATE_MAX_LENGTH,
+        "What is being done to bring it back on track",
+        "Only for an action at risk or off track.",
     )
     back_on_track_by = GovUKDateField(
         label="Date expected back on track",

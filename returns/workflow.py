@@ -6,6 +6,7 @@ still open?" and the write happen together. Saves also carry the version the use
 made from an older version is refused rather than silently overwriting somebody else's work.
 """
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from csp import audit, roles
 from csp.models import Membership
+from indicators.calculations import Observation
+from indicators.kinds import Rag
 from returns import notifications
 from returns.figures import FIGURE_PARTS, measures_and_figures, rating_as_saved
 from returns.models import DeliverableUpdate, Figure, Return, ReturnState, Submission
@@ -67,6 +70,25 @@ class ReturnContent:
         ret.agency_rating = self.agency_rating
         ret.nothing_to_report = self.nothing_to_report
         ret.why, ret.recovery, ret.back_on_track_by = self.why, self.recovery, self.back_on_track_by
+
+    def observations(self) -> dict[int, Observation]:
+        """The figures as observations, by measure id, to rate them before they are saved."""
+        return {
+            pk: Observation(
+                v.get("value"),
+                v.get("numerator"),
+                v.get("denominator"),
+                v.get("status") or None,
+                v.get("benchmark"),
+            )
+            for pk, v in self.figures.items()
+        }
+
+    def result(self, ret: Return, *, today: date) -> tuple[Return, Rag]:
+        """`ret` as these answers would leave it (not saved), and its result as the report would rate it."""
+        candidate = copy(ret)
+        self.apply_answers(candidate)
+        return candidate, rating_as_saved(candidate, today=today, typed=self.observations())
 
     def apply_to(self, ret: Return, user) -> None:
         self.apply_answers(ret)

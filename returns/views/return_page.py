@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from csp import kept, roles
+from csp.forms import with_refusal
 from csp.htmx import redirect_to, render_page, wants_partial
 from csp.roles import member_view
 from indicators.fields import measure_field_names, measure_hint
-from indicators.kinds import Rag
 from indicators.models import Measure
-from returns.figures import figures_for, measures_and_figures, specs_in_force
+from returns.figures import measures_and_figures, return_figures
 from returns.forms import ReturnForm, initial_for
 from returns.history import history_of
 from returns.models import Figure, Return
@@ -77,17 +77,7 @@ class ReturnQuestions:
         if form.is_bound:
             form.is_valid()
             typed, rating = form.typed(), form.cleaned_data.get("agency_rating", "")
-        given = {(ret.indicator_id, ret.agency_id): Rag(rating)} if rating else {}
-        _, computed = figures_for(
-            self.measures,
-            ret.period.quarter,
-            partnership_id=ret.period.plan_year.partnership_id,
-            today=today,
-            given=given,
-            include_draft_of=ret,
-            typed=typed,
-            specs=specs_in_force(ret.period, self.measures),  # as the report rates the quarter
-        )
+        computed = return_figures(ret, self.measures, today=today, rating=rating, typed=typed)
         by_measure = {figure.measure_id: figure for figure in figures}
         return [
             (m, [form[n] for n in measure_field_names(m)], by_measure.get(m.pk), computed[m.pk])
@@ -151,13 +141,7 @@ class ReturnPage:
         reason on its field."""
         data = request.POST.copy()
         data["version"] = self.ret.version
-        form = self.questions.form(data)
-        form.is_valid()
-        for name, problem in error.problems.items():
-            form.add_error(name if name in form.fields else None, problem)
-        if not error.problems:
-            form.add_error(None, str(error))
-        return form
+        return with_refusal(self.questions.form(data), error)
 
 
 def _locked_out(request: HttpRequest, ret: Return) -> HttpResponse:
