@@ -398,7 +398,7 @@ class Officer(Browser):
         ) as response:
             html = response.text or ""
             target = response.headers.get("HX-Redirect") or ""
-            if response.status_code == 200 and target.startswith("/returns/?period="):
+            if response.status_code == 200 and target.split("?")[0] == "/returns/":  # to the officer list
                 # One save (sent + 1) then the submission (sent + 2), both carrying this commentary.
                 self.acknowledge("submit", sent + 2, marker, data)
                 self.note("submit acknowledged")
