@@ -47,7 +47,7 @@ def test_a_marking_prints_on_the_cover(plan):
 
     html = report_html(build_quarterly_report(plan.period, today=BEFORE_DEADLINE))
 
-    assert 'app-report-cover__marking">OFFICIAL-SENSITIVE</p>' in html
+    assert '<p class="govuk-body app-report-cover__marking">OFFICIAL-SENSITIVE</p>' in html
 
 
 @pytest.mark.parametrize(
