@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.formats import base_formats
 
+from reporting.update_sheets import DeliverableUpdateResource
 from returns.models import DeliverableUpdate, DeliveryStatus, PeriodState, ReturnState
 from returns.periods import create_missing_items
-from returns.update_resources import DeliverableUpdateResource
 from returns.workflow import UpdateContent, approve, save_draft, submit
 from tests import factories
 

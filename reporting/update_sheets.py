@@ -1,5 +1,5 @@
 """Updates on the plan's actions in and out of spreadsheets in the long format, as figures go
-(`returns.resources`): one row per quarter and deliverable, naming things rather than ids.
+(`reporting.figure_sheets`): one row per quarter and deliverable, naming things rather than ids.
 
 Export covers every update. Import writes what an owner would type, into updates that their owners could
 still change (the period open, or the update re-opened; not submitted or approved), and leaves each a
