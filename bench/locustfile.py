@@ -278,6 +278,13 @@ class Officer(Browser):
             "commentary": f"Bench update [{marker}]: figures as counted this quarter.",
             "escalation": "",
             "action": action,
+            # Random figures are often red or amber against their targets, which needs these to submit
+            # (and a green result keeps them without harm).
+            "why": "Demand rose this quarter.",
+            "recovery": "Extra sessions each week until it recovers.",
+            "back_on_track_by_day": "31",
+            "back_on_track_by_month": "3",
+            "back_on_track_by_year": "2027",
         }
         if spec["rating"]:
             data["agency_rating"] = "green"
@@ -391,7 +398,7 @@ class Officer(Browser):
         ) as response:
             html = response.text or ""
             target = response.headers.get("HX-Redirect") or ""
-            if response.status_code == 200 and target.startswith("/returns/?period="):
+            if response.status_code == 200 and target.split("?")[0] == "/returns/":  # to the officer list
                 # One save (sent + 1) then the submission (sent + 2), both carrying this commentary.
                 self.acknowledge("submit", sent + 2, marker, data)
                 self.note("submit acknowledged")

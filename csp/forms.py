@@ -157,3 +157,25 @@ class GovUKDateField(forms.Field):
             return datetime.date(year, month, day)
         except ValueError:
             raise forms.ValidationError(f"The {label} must be a real date.") from None
+
+
+def answer(max_length: int, label: str, help_text: str, *, rows: int = 3) -> forms.CharField:
+    """A written answer that may be left blank while a draft is saved."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+def with_refusal(form: forms.Form, refused) -> forms.Form:
+    """`form` (bound to what was typed) with why a save was refused: `refused.problems` (field name to
+    reason) each on its field, anything else above the form."""
+    form.is_valid()
+    for name, problem in refused.problems.items():
+        form.add_error(name if name in form.fields else None, problem)
+    if not refused.problems:
+        form.add_error(None, str(refused))
+    return form

@@ -14,6 +14,8 @@ from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
 KEY = "kept_typing"
+CHECKS = {"_validate", "_panel"}
+"""What marks an htmx post that only checks or rates what was typed (returns' field checks and panels)."""
 NOT_KEPT = re.compile(r"password|token|secret|otp|^code$", re.IGNORECASE)
 
 
@@ -43,6 +45,10 @@ def signed_in(view):
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
+        if request.htmx and request.method == "POST" and CHECKS.intersection(request.POST):
+            # A field's check or a rating as typed saves nothing: answering it with the sign-in page
+            # would take the person away from the page and its text. The save that follows is kept.
+            return HttpResponse(status=204)
         back = request.get_full_path()
         if request.method == "POST":
             keep(request)

@@ -9,7 +9,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from csp import roles
@@ -63,6 +63,16 @@ class AgenciesWidget(ManyToManyWidget):
         slug = (row.get("partnership") or "").strip()
         ids = [find_agency(name, slug).pk for name in names]
         return Agency.objects.filter(pk__in=ids)
+
+
+class DateWidget(widgets.Widget):
+    """A date as a real date in XLSX, YYYY-MM-DD in CSV; blank for none. (import-export's own writes
+    text in a format of its choosing, which a spreadsheet may read as a month first.)"""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
 
 
 def administered_slugs(user) -> set[str] | None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from reporting.views import plan, report
+from reporting.views import escalations, plan, report
 
 in_a_partnership = [
     path("plan/", plan.current_plan, name="plan"),
@@ -11,6 +11,7 @@ in_a_partnership = [
     path("reports/<int:period_id>/figures.<str:fmt>", report.report_figures, name="report_figures"),
     path("reports/<int:period_id>/issue/", report.report_issue, name="report_issue"),
     path("reports/issued/<int:issued_id>/", report.issued_report, name="issued_report"),
+    path("periods/<int:period_id>/escalations/", escalations.escalations, name="escalations"),
 ]
 
 urlpatterns = [path("p/<slug:partnership>/", include(in_a_partnership))]

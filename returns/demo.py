@@ -6,9 +6,12 @@ The figures themselves come from `indicators.demo`. Action updates are determini
 action in a quarter comes from a `random.Random` seeded by the action and the quarter.
 """
 
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from csp.models import PlanYear
@@ -73,57 +76,40 @@ def fill_demo_figures(plan_year: PlanYear, *, through: Quarter) -> int:
 
 def demo_content(ret: Return, *, escalation: str = "") -> ReturnContent:
     """A plausible return: the agency's demo figures for the quarter, a short update, and where no target
-    decides the rating, the agency's own (green)."""
+    decides the rating, the agency's own (green). A red or amber result says why, what is being done and
+    when it will be back on track, as submitting one needs."""
     quarter = ret.period.quarter
     measures = list(ret.supplied_measures())
-    return ReturnContent(
-        commentary=f"{ret.agency.display_name if ret.agency else ret.owner_name} update for "
-        f"{quarter.short_label}: "
+    who = ret.agency.display_name if ret.agency else ret.owner_name
+    content = ReturnContent(
+        commentary=f"{who} update for {quarter.short_label}: "
         "activity delivered as planned; figures as reported.",
         escalation=escalation,
         figures={m.pk: demo_observation(m, quarter) for m in measures},
         agency_rating="" if any(m.target_decides_rating for m in measures) else Rag.GREEN.value,
     )
+    _, rating = content.result(ret, today=timezone.localdate())
+    if rating in (Rag.RED, Rag.AMBER):
+        content.commentary = f"{who} update for {quarter.short_label}: short of where the plan aims to be."
+        content.why = (
+            f"{ret.indicator.code} is {Rag(rating).value} in {quarter.short_label}: demand rose this quarter "
+            "while two posts in the team were vacant."
+        )
+        content.recovery = (
+            "Both posts are filled from next month; the delivery group checks the figure monthly until "
+            "it recovers."
+        )
+        content.back_on_track_by = quarter.shifted(2).end_date
+    return content
 
 
-MEDWAY_OWNERS = {
-    "ASB": {
-        1: "Kent Police",
-        2: "Kent Police",
-        3: "Medway Community Safety Unit",
-        4: "Medway Community Safety Unit",
-        5: "Kent Fire and Rescue Service",
-        6: "Medway Council",
-        7: "Medway Council",
-        8: "Kent and Medway Prevent Team",
-        9: "Kent and Medway Prevent Team",
-        10: "Medway Council",
-        11: "Violence Reduction Unit",
-        12: "The Probation Service",
-        13: "The Probation Service",
-        14: "Kent and Medway Prevent Team",
-    },
-    "VAWG": {
-        **dict.fromkeys(range(1, 6), "Kent Police"),
-        6: "Medway Community Safety Unit",
-        7: "Medway Council",
-        **dict.fromkeys(range(8, 11), "The Probation Service"),
-        11: "Interventions Alliance",
-    },
-    "DRUGS": {
-        1: "Medway Combating Drugs Partnership",
-        2: "Integrated Care Board",
-        3: "Public Health",
-        4: "The Probation Service",
-        5: "Public Health",
-        6: "Public Health",
-        7: "Medway Combating Drugs Partnership",
-        9: "The Probation Service",
-    },
-    "REOFF": {3: "The Probation Service", 4: "The Probation Service"},
-}
-"""Owners a coordinator would plausibly choose for the Medway actions with no lead in the plan, by priority
-code and order. REOFF action 5 (work across YOS, prisons and Probation) is left to the coordinator."""
+def demo_owners(path: Path) -> dict[str, dict[int, str]]:
+    """Owners for a plan's actions, from a JSON file of `fixtures/demo/` (by priority code, then the
+    action's order)."""
+    owners = json.loads(path.read_text(encoding="utf-8"))["owners"]
+    return {
+        code: {int(order): agency for order, agency in by_order.items()} for code, by_order in owners.items()
+    }
 
 
 def assign_demo_owners(plan_year: PlanYear, owners: dict[str, dict[int, str]]) -> int:

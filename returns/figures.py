@@ -112,19 +112,25 @@ def figures_for(
     today: date,
     given: dict[tuple[int, int], Rag],
     include_draft_of: Return | None = None,
+    typed: dict[int, Observation] | None = None,
     specs: dict[int, MeasureSpec] | None = None,
 ) -> tuple[Observations, dict[int, Figures]]:
     """Each measure's figures in `quarter` (by measure id), and the observations they came from.
 
     `given` holds the ratings agencies gave, by (indicator id, agency id) (`own_ratings`): where no target
-    decides a measure's rating, its supplier's rating for the indicator stands. `specs` are the targets in
-    force for the quarter (`specs_in_force`); without them, each measure's own.
+    decides a measure's rating, its supplier's rating for the indicator stands. `typed` holds figures for
+    `quarter` that a form holds and nobody has saved yet, by measure id: they stand in for the stored
+    ones, so a page can say how a figure would be rated as it is typed. `specs` are the targets in force
+    for the quarter (`specs_in_force`); without them, each measure's own.
     """
     measures = list(measures)
     specs = specs or {}
     observations = observations_for(
         measures, quarter, partnership_id=partnership_id, include_draft_of=include_draft_of
     )
+    for measure in measures:
+        if typed and measure.pk in typed:
+            observations.setdefault(measure.code, {})[quarter] = typed[measure.pk]
     computed = {
         m.pk: compute_figures(
             specs.get(m.pk) or m.spec,
@@ -209,3 +215,38 @@ def measures_and_figures(ret: Return) -> list[tuple[Measure, Figure | None]]:
             figure = Figure(measure_id=measure.pk, ret=ret, **values)
         found.append((measure, figure))
     return found
+
+
+def result_rating(ret: Return, measures: Iterable[Measure], figures: dict[int, Figures]) -> Rag:
+    """The return's result, as the report will rate its indicator from this agency: the worst of its
+    measures' ratings (each, where no target decides it, the agency's own), or with no measures the
+    agency's own rating."""
+    own = [Rag(ret.agency_rating)] if ret.agency_rating else []
+    return indicator_rating((figures[m.pk].rag for m in measures), own).rag
+
+
+def return_figures(
+    ret: Return, measures: list[Measure], *, today: date, rating: str, typed: dict[int, Observation] | None
+) -> dict[int, Figures]:
+    """Each of the return's measures' figures for its quarter, as the report rates them (the targets in
+    force, the agency's own `rating` where no target decides), with `typed` figures standing in for
+    saved ones."""
+    given = {(ret.indicator_id, ret.agency_id): Rag(rating)} if rating else {}
+    _, figures = figures_for(
+        measures,
+        ret.period.quarter,
+        partnership_id=ret.period.plan_year.partnership_id,
+        today=today,
+        given=given,
+        include_draft_of=ret,
+        typed=typed,
+        specs=specs_in_force(ret.period, measures),
+    )
+    return figures
+
+
+def rating_as_saved(ret: Return, *, today: date, typed: dict[int, Observation] | None = None) -> Rag:
+    """The return's result (`result_rating`) from its saved figures, or with `typed` ones standing in."""
+    measures = list(ret.supplied_measures())
+    figures = return_figures(ret, measures, today=today, rating=ret.agency_rating, typed=typed)
+    return result_rating(ret, measures, figures)

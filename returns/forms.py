@@ -6,8 +6,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.text import capfirst
 
-from csp.forms import GovUKDateField, HintedRadioSelect
+from csp.forms import GovUKDateField, HintedRadioSelect, answer
+from csp.models import Partnership
 from csp.spreadsheets import plain_number
+from indicators.calculations import Observation
 from indicators.fields import fields_for, in_sentence, is_optional, measure_field_names, ratio_labels
 from indicators.kinds import Aggregation, Rag, Unit
 from indicators.models import Measure
@@ -42,20 +44,45 @@ class ReturnForm(forms.Form):
         required=False,
         choices=[(c.value, c.label) for c in Rag if c != Rag.NO_RATING],
         widget=forms.RadioSelect,
-        help_text="No target decides this indicator's rating, so your agency rates it. "
-        "Explain a red or amber rating in the update.",
+        help_text="No target decides this indicator's rating, so your agency rates it.",
+    )
+    why = answer(
+        UPDATE_MAX_LENGTH,
+        "Why is it red or amber?",
+        "Only for a red or amber result, whether the target or your agency rated it.",
+    )
+    recovery = answer(
+        UPDATE_MAX_LENGTH, "What is being done to bring it back on track?", "Only for a red or amber result."
+    )
+    back_on_track_by = GovUKDateField(
+        label="When is it expected to be back on track?",
+        required=False,
+        help_text="Only for a red or amber result. For example, 31 3 2027.",
     )
 
-    def __init__(self, *args, measures: list[Measure], rating_applies: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        measures: list[Measure],
+        rating_applies: bool,
+        partnership: Partnership | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.measures = measures
+        if partnership is not None:  # the board as the partnership names it
+            self.fields["commentary"].label = f"Update for the {partnership.board}"
+            self.fields["escalation"].label = f"Points to escalate to the {partnership.board}"
+            self.fields["escalation"].help_text = self.fields["escalation"].help_text.replace(
+                "Strategic Executive Group", partnership.board_name
+            )
         if not rating_applies:
             del self.fields["agency_rating"]
         for measure in measures:
             self.fields.update(fields_for(measure))
         # Needed to submit but not to save a draft: no "(optional)" beside them.
         for name, field in self.fields.items():
-            if name == "commentary" or (name.startswith("m") and not is_optional(name)):
+            if name in ("commentary", *RED_AMBER_FIELDS) or (name.startswith("m") and not is_optional(name)):
                 field.needed_to_submit = True
 
     def _limit(self, name: str, limit: int) -> str:
@@ -73,8 +100,6 @@ class ReturnForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("agency_rating") in (Rag.RED, Rag.AMBER) and not (data.get("commentary") or "").strip():
-            self.add_error("commentary", "Explain the red or amber rating in the update for the SEG.")
         for measure in self.measures:
             if measure.aggregation == Aggregation.RATIO:
                 self._check_ratio(measure, data)
@@ -113,8 +138,28 @@ class ReturnForm(forms.Form):
             escalation=data.get("escalation", ""),
             agency_rating=data.get("agency_rating", ""),
             nothing_to_report=data.get("nothing_to_report", False),
+            why=data.get("why", ""),
+            recovery=data.get("recovery", ""),
+            back_on_track_by=data.get("back_on_track_by"),
             figures=figures,
         )
+
+    def typed(self) -> dict[int, Observation]:
+        """The figures as typed (those that are valid), by measure id, for rating them before a save."""
+        return self.content().observations()
+
+    def add_submission_problems(self, ret, *, today) -> None:
+        """For a submit: what the answers typed lack, by the model's own rule, with the result rated from
+        the figures typed; added to the form's errors in the same round as the form's own (none twice)."""
+        content = self.content()
+        candidate, rating = content.result(ret, today=today)
+        for name, problem in candidate.missing_for_submission(content.observations(), rating).items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, problem)
+
+
+RED_AMBER_FIELDS = ("why", "recovery", "back_on_track_by")
+"""Asked for a red or amber result (however rated): needed to submit one, not otherwise."""
 
 
 def initial_for(ret, figures) -> dict:
@@ -125,6 +170,9 @@ def initial_for(ret, figures) -> dict:
         "commentary": ret.commentary,
         "escalation": ret.escalation,
         "agency_rating": ret.agency_rating,
+        "why": ret.why,
+        "recovery": ret.recovery,
+        "back_on_track_by": ret.back_on_track_by,
     }
     for figure in figures:
         prefix = f"m{figure.measure_id}_"
@@ -151,33 +199,22 @@ class UpdateForm(forms.Form):
         choices=DeliveryStatus.choices,
         widget=HintedRadioSelect(hints=STATUS_DEFINITIONS),
     )
-    progress = forms.CharField(
-        label="What was done this quarter",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=f"Plain text, up to {UPDATE_MAX_LENGTH:,} characters.",
+    progress = answer(
+        UPDATE_MAX_LENGTH,
+        "What was done this quarter",
+        f"Plain text, up to {UPDATE_MAX_LENGTH:,} characters.",
+        rows=5,
     )
-    next_steps = forms.CharField(
-        label="What happens next",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Not needed once the action is completed.",
+    next_steps = answer(
+        UPDATE_MAX_LENGTH, "What happens next", "Not needed once the action is completed.", rows=4
     )
-    why = forms.CharField(
-        label="Why it is at risk or off track",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for an action at risk or off track.",
+    why = answer(
+        UPDATE_MAX_LENGTH, "Why it is at risk or off track", "Only for an action at risk or off track."
     )
-    recovery = forms.CharField(
-        label="What is being done to bring it back on track",
-        required=False,
-        max_length=UPDATE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only for an action at risk or off track.",
+    recovery = answer(
+        UPDATE_MAX_LENGTH,
+        "What is being done to bring it back on track",
+        "Only for an action at risk or off track.",
     )
     back_on_track_by = GovUKDateField(
         label="Date expected back on track",

@@ -13,6 +13,9 @@ TRACKED_RETURN_FIELDS = (
     "commentary",
     "escalation",
     "agency_rating",
+    "why",
+    "recovery",
+    "back_on_track_by",
     "returned_reason",
 )
 TRACKED_UPDATE_FIELDS = (

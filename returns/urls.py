@@ -1,10 +1,20 @@
 from django.urls import include, path
 
-from returns.views import coordinator, dashboard, officer, plan_years, updates
+from returns.views import (
+    approve_several,
+    coordinator,
+    dashboard,
+    officer,
+    plan_years,
+    quarter,
+    return_page,
+    updates,
+)
 
 in_a_partnership = [
-    path("returns/<int:return_id>/", officer.return_page, name="return"),
-    path("returns/<int:return_id>/history/", officer.history, name="return_history"),
+    path("returns/<int:return_id>/", return_page.return_page, name="return"),
+    path("returns/<int:return_id>/history/", return_page.history, name="return_history"),
+    path("returns/<int:return_id>/rate/<int:measure_id>/", return_page.rate_measure, name="rate_measure"),
     path("returns/<int:return_id>/review/", coordinator.review, name="review"),
     path("updates/<int:update_id>/", updates.update_page, name="update"),
     path("updates/<int:update_id>/history/", updates.update_history, name="update_history"),
@@ -14,6 +24,7 @@ in_a_partnership = [
     path("periods/<int:period_id>/up-to-date/", coordinator.period_up_to_date, name="period_up_to_date"),
     path("review/", coordinator.review_queue, name="review_queue_current"),
     path("periods/<int:period_id>/review/", coordinator.review_queue, name="review_queue"),
+    path("periods/<int:period_id>/review/approve/", approve_several.approve_several, name="approve_several"),
     path("dashboard/", dashboard.dashboard, name="dashboard_current"),
     path("dashboard/notifications/", dashboard.notification_preferences, name="notification_preferences"),
     path("periods/<int:period_id>/dashboard/", dashboard.dashboard, name="dashboard"),
@@ -28,7 +39,10 @@ in_a_partnership = [
         dashboard.send_agency_reminder,
         name="send_agency_reminder",
     ),
-    path("periods/<int:period_id>/escalations/", dashboard.escalations, name="escalations"),
+    path("periods/<int:period_id>/agencies/<int:agency_id>/", quarter.agency_quarter, name="agency_quarter"),
+    path(
+        "periods/<int:period_id>/agencies/<int:agency_id>/check/", quarter.check_quarter, name="check_quarter"
+    ),
     path("plan-years/new/", plan_years.new_plan_year, name="new_plan_year"),
     path("plan-years/<int:plan_year_id>/owners/", plan_years.owners, name="owners"),
 ]

@@ -6,6 +6,7 @@ still open?" and the write happen together. Saves also carry the version the use
 made from an older version is refused rather than silently overwriting somebody else's work.
 """
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,8 +19,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from csp import audit, roles
 from csp.models import Membership
+from indicators.calculations import Observation
+from indicators.kinds import Rag
 from returns import notifications
-from returns.figures import FIGURE_PARTS, measures_and_figures
+from returns.figures import FIGURE_PARTS, measures_and_figures, rating_as_saved
 from returns.models import DeliverableUpdate, Figure, Return, ReturnState, Submission
 
 
@@ -50,6 +53,9 @@ class ReturnContent:
     escalation: str = ""
     agency_rating: str = ""
     nothing_to_report: bool = False
+    why: str = ""
+    recovery: str = ""
+    back_on_track_by: date | None = None
     figures: dict[int, dict[str, Decimal | str | None]] = field(default_factory=dict)
     """Measure id -> {"value"|"numerator"|"denominator"|"status"|"benchmark": ...}."""
     stored: dict[int, Figure | None] | None = None
@@ -57,11 +63,35 @@ class ReturnContent:
     no more. Safe, because only a save changes a return's figures and every save raises the version,
     which the save checks under the row's lock: if it matches, these are still the figures stored."""
 
-    def apply_to(self, ret: Return, user) -> None:
+    def apply_answers(self, ret: Return) -> None:
+        """Everything but the figures, onto `ret` (unsaved)."""
         ret.commentary = self.commentary
         ret.escalation = self.escalation
         ret.agency_rating = self.agency_rating
         ret.nothing_to_report = self.nothing_to_report
+        ret.why, ret.recovery, ret.back_on_track_by = self.why, self.recovery, self.back_on_track_by
+
+    def observations(self) -> dict[int, Observation]:
+        """The figures as observations, by measure id, to rate them before they are saved."""
+        return {
+            pk: Observation(
+                v.get("value"),
+                v.get("numerator"),
+                v.get("denominator"),
+                v.get("status") or None,
+                v.get("benchmark"),
+            )
+            for pk, v in self.figures.items()
+        }
+
+    def result(self, ret: Return, *, today: date) -> tuple[Return, Rag]:
+        """`ret` as these answers would leave it (not saved), and its result as the report would rate it."""
+        candidate = copy(ret)
+        self.apply_answers(candidate)
+        return candidate, rating_as_saved(candidate, today=today, typed=self.observations())
+
+    def apply_to(self, ret: Return, user) -> None:
+        self.apply_answers(ret)
         ret.figures_as_saved = _write_figures(ret, user, self.figures, self.stored)
 
 
@@ -175,7 +205,7 @@ def submit(item: Submission, user, *, version: int) -> Submission:
         _may_owner_write(current, user)
         if current.version != version:
             raise StaleReturn(current)
-        if problems := current.missing_for_submission():
+        if problems := missing_to_submit(current):
             raise WorkflowError(" ".join(problems.values()), problems)
         current.state = ReturnState.SUBMITTED
         current.submitted_at = timezone.now()
@@ -190,17 +220,29 @@ def submit(item: Submission, user, *, version: int) -> Submission:
     return current
 
 
+def missing_to_submit(item: Submission) -> dict[str, str]:
+    """What the item lacks to be submitted; a return's result is rated first, as the report will rate it
+    today, since a red or amber one needs more."""
+    if isinstance(item, Return):
+        return item.missing_for_submission(rating=rating_as_saved(item, today=timezone.localdate()))
+    return item.missing_for_submission()
+
+
 def coordinator_only(user, partnership_id: int) -> None:
     if not roles.is_coordinator(user, partnership_id):
         raise WorkflowError("Only a coordinator of this partnership can do this.")
 
 
-def approve(item: Submission, user) -> Submission:
+def approve(item: Submission, user, *, version: int | None = None) -> Submission:
+    """Approve a submitted item; with `version`, only the version the coordinator read (a list of several
+    is approved as it was read, not as it may have been resubmitted since)."""
     coordinator_only(user, item.partnership_id)
     with transaction.atomic():
         current = _locked(item, user)
         if current.state != ReturnState.SUBMITTED:
             raise WorkflowError(f"Only a submitted {current.noun} can be approved.")
+        if version is not None and current.version != version:
+            raise WorkflowError(f"This {current.noun} was submitted again after you read it.")
         current.state = ReturnState.APPROVED
         current.returned_reason = ""
         current.reopened_reason = ""

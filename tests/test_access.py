@@ -32,6 +32,7 @@ OTHERTON_SECRET = "OTHERTON-COMMENTARY-3318"
 SIGNED_IN = ("officer", "other_officer", "coordinator", "viewer", *OTHER_ROLES)
 MEMBERS_200 = {"anonymous": "login", "officer": 200, "other_officer": 200, "coordinator": 200, "viewer": 200}
 OWN_RETURN = {"anonymous": "login", "officer": 200, "other_officer": 404, "coordinator": 200, "viewer": 404}
+AGENCY_ONLY = {"anonymous": "login", "officer": 200, "other_officer": 404, "coordinator": 404, "viewer": 404}
 COORDINATOR_ONLY = {"anonymous": "login", "officer": 403, "other_officer": 403, "viewer": 403}
 PUBLIC = dict.fromkeys(ROLES, 200)
 REPORT_READERS = {
@@ -49,6 +50,10 @@ def in_testshire(**kwargs):
 
 def period(w):
     return w.period.pk
+
+
+def agency(w):
+    return w.ret.agency_id
 
 
 ROUTES = {
@@ -104,6 +109,14 @@ ROUTES = {
     ),
     "return": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
     "return_history": ("get", in_testshire(return_id=lambda w: w.ret.pk), OWN_RETURN),
+    # An agency's quarter on one page is for those who report for the agency, nobody else.
+    "agency_quarter": ("get", in_testshire(period_id=period, agency_id=agency), AGENCY_ONLY),
+    "check_quarter": ("get", in_testshire(period_id=period, agency_id=agency), AGENCY_ONLY),
+    "rate_measure": (
+        "post",
+        in_testshire(return_id=lambda w: w.ret.pk, measure_id=lambda w: w.ret.supplied_measures()[0].pk),
+        OWN_RETURN,
+    ),
     "review": ("post", in_testshire(return_id=lambda w: w.ret.pk), {**COORDINATOR_ONLY, "coordinator": 302}),
     "update": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
     "update_history": ("get", in_testshire(update_id=lambda w: w.update.pk), OWN_RETURN),
@@ -122,6 +135,8 @@ ROUTES = {
     "period_state": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 302}),
     "review_queue_current": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
     "review_queue": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
+    # With nothing chosen the queue comes back with its error.
+    "approve_several": ("post", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard_current": ("get", in_testshire(), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),
     "dashboard_indicators": ("get", in_testshire(period_id=period), {**COORDINATOR_ONLY, "coordinator": 200}),

@@ -1,6 +1,6 @@
-"""The admin's agency, indicator, measure and figure imports refuse hostile files as the plan workbook
-does (csp.upload_guard): too large, not what the name says, zip bombs, too many rows, enormous sheets.
-Each is refused quickly, in bounded memory, with a message an administrator can act on."""
+"""The admin's agency, indicator, measure, figure and action-update imports refuse hostile files as the
+plan workbook does (csp.upload_guard): too large, not what the name says, zip bombs, too many rows,
+enormous sheets. Each is refused quickly, in bounded memory, with a message an administrator can act on."""
 
 import io
 import time
@@ -20,6 +20,7 @@ IMPORTS = [
     "admin:indicators_indicator_import",
     "admin:indicators_measure_import",
     "admin:returns_figure_import",
+    "admin:returns_deliverableupdate_import",
 ]
 CSV, XLSX = "0", "1"  # the import form's choice of format
 

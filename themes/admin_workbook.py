@@ -50,6 +50,7 @@ IMPORT_PERMISSIONS = tuple(
         ("themes", "priority"),
         ("themes", "keytheme"),
         ("themes", "deliverable"),
+        ("themes", "milestone"),
         ("csp", "agency"),
         ("indicators", "indicator"),
         ("indicators", "measure"),

@@ -55,6 +55,8 @@ class Parsed:
     bad: set[str]
     """Columns whose cells cannot be used: missing from the sheet, unreadable, or not of the column's kind.
     Each has been reported already; nothing more is said about them."""
+    absent: set[str] = field(default_factory=set)
+    """Columns the workbook was made without (`Column.may_be_absent`): what they hold is left as it is."""
     refs: dict = field(default_factory=dict)
     ok: bool = True
     """No problem at all on the row: it may be saved."""
@@ -85,9 +87,9 @@ class RowImporter:
         for row in self.rows.get(sheet.title, []):
             self.keys[sheet.title].update(_row_keys(sheet, row.cells))
             before = len(self.report.errors)
-            item = Parsed(row, {}, set(row.unread) | missing)
+            item = Parsed(row, {}, set(row.unread) | missing, set(self.book.absent.get(sheet.title, ())))
             for column in sheet.columns:
-                if column.name in item.bad:
+                if column.name in item.bad | item.absent:
                     item.cells[column.name] = column.blank
                     continue
                 try:
@@ -175,7 +177,7 @@ class RowImporter:
             return False
         columns = columns or {}
         fields_of_columns = {column: name for name, column in columns.items()}
-        skip = {fields_of_columns.get(column, column) for column in item.bad}
+        skip = {fields_of_columns.get(column, column) for column in item.bad | item.absent}
         check_only = not item.ok or any(unsaved(agency) for agency in links or ())
         is_new, changed = obj.pk is None, []
         for name, value in values.items():
@@ -277,9 +279,10 @@ def _row_keys(sheet: wb.Sheet, cells: dict) -> set:
         return {normalised_name(n) for n in [text(cells.get("name")), text(cells.get("short_name"))] if n} | {
             normalised_name(n) for n in names(cells.get("other_names"))
         }
-    if sheet in (wb.KEY_THEMES, wb.DELIVERABLES):
+    if sheet in (wb.KEY_THEMES, wb.DELIVERABLES, wb.MILESTONES):
         try:
-            return {(text(cells.get("priority")), integer(cells.get("order"), "order"))}
+            numbers = tuple(integer(cells.get(name), name) for name in sheet.key[1:])
         except CellError:
             return set()
+        return {(text(cells.get("priority")), *numbers)}
     return {text(cells.get("code"))} if "code" in sheet.column_names else set()

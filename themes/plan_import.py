@@ -12,7 +12,7 @@ from indicators.models import Indicator, Measure
 from themes import workbook as wb
 from themes.import_report import ImportReport
 from themes.import_rows import UNSAVED, Parsed, RowImporter, unsaved
-from themes.models import Deliverable, KeyTheme, Priority
+from themes.models import Deliverable, KeyTheme, Milestone, Priority
 from themes.workbook import Problem
 
 SHEET_ORDER = {sheet.title: index for index, sheet in enumerate(wb.SHEETS)}
@@ -65,6 +65,7 @@ class _Importer(RowImporter):
         self.priorities: dict[str, Priority] = {}
         self.theme_parents: dict[tuple[str, int], int | None] = {}
         self.themes: dict[tuple[str, int], KeyTheme] = {}
+        self.deliverables_saved: dict[tuple[str, int], Deliverable] = {}
         self.indicators: dict[str, Indicator] = {}
 
     def run(self) -> None:
@@ -73,6 +74,7 @@ class _Importer(RowImporter):
         self.priorities_sheet()
         self.key_themes()
         self.deliverables()
+        self.milestones()
         self.indicators_sheet()
         self.measures()
         if self.plan_year is not None:
@@ -255,6 +257,7 @@ class _Importer(RowImporter):
                 "priority": self.priority(sheet, item, code),
                 "lead_agency": self.agency(sheet, item, cells["lead_agency"]),
                 "delivers_theme": theme,
+                "owner": self.agency(sheet, item, cells["owner"]),
             }
 
         existing = (
@@ -270,9 +273,42 @@ class _Importer(RowImporter):
             found = None if unsaved(priority) else existing.get((priority.pk, cells["order"]))
             deliverable = found or Deliverable(order=cells["order"])
             values = {name: cells[name] for name in ("order", "reference", "text")} | item.refs
+            values["due_date"] = cells["due_date"]
             label = f"{cells['priority']} deliverable {cells['order']}"
-            trusted = ("priority", "lead_agency", "delivers_theme")
-            self.save(sheet, item, deliverable, label, values, trusted=trusted)
+            trusted = ("priority", "lead_agency", "owner", "delivers_theme")
+            if self.save(sheet, item, deliverable, label, values, trusted=trusted):
+                self.deliverables_saved[(cells["priority"], cells["order"])] = deliverable
+
+    def milestones(self) -> None:
+        """Milestones are found by their deliverable and order, as deliverables by priority and order."""
+        sheet, seen = wb.MILESTONES, {}
+
+        def check(item: Parsed):
+            code, number, order = (item.cells[name] for name in ("priority", "deliverable", "order"))
+            self.unique(
+                sheet, item, seen, (code, number, order), f"milestone {order} of {code} deliverable {number}"
+            )
+            description = f"no deliverable {number} of {code}"
+            deliverable = self.referred(
+                sheet, item, wb.DELIVERABLES, (code, number), self.deliverables_saved, description
+            )
+            return {"deliverable": deliverable}
+
+        existing = (
+            {
+                (m.deliverable_id, m.order): m
+                for m in Milestone.objects.filter(deliverable__priority__plan_year=self.plan_year)
+            }
+            if self.plan_year
+            else {}
+        )
+        for item in self.parsed(sheet, check):
+            cells, deliverable = item.cells, item.refs["deliverable"]
+            found = None if unsaved(deliverable) else existing.get((deliverable.pk, cells["order"]))
+            milestone = found or Milestone(order=cells["order"])
+            values = {name: cells[name] for name in ("order", "text", "due_date")} | item.refs
+            label = f"{cells['priority']} deliverable {cells['deliverable']} milestone {cells['order']}"
+            self.save(sheet, item, milestone, label, values, trusted=("deliverable",))
 
     def indicators_sheet(self) -> None:
         sheet, codes, slots = wb.INDICATORS, {}, {}
@@ -362,6 +398,12 @@ class _Importer(RowImporter):
             (wb.PRIORITIES, Priority.objects.filter(plan_year=plan_year)),
             (wb.KEY_THEMES, KeyTheme.objects.filter(**by_priority).select_related("priority")),
             (wb.DELIVERABLES, Deliverable.objects.filter(**by_priority).select_related("priority")),
+            (
+                wb.MILESTONES,
+                Milestone.objects.filter(deliverable__priority__plan_year=plan_year).select_related(
+                    "deliverable__priority"
+                ),
+            ),
             (wb.INDICATORS, Indicator.objects.filter(**by_priority)),
             (wb.MEASURES, Measure.objects.filter(indicator__priority__plan_year=plan_year)),
         ]
@@ -369,6 +411,10 @@ class _Importer(RowImporter):
             for obj in queryset:
                 if isinstance(obj, Agency):
                     keys, label = obj.known_names(), obj.name
+                elif isinstance(obj, Milestone):
+                    code, number = obj.deliverable.priority.code, obj.deliverable.order
+                    keys = {(code, number, obj.order)}
+                    label = f"{code} deliverable {number} milestone {obj.order}: {obj.text[:60]}"
                 elif isinstance(obj, KeyTheme | Deliverable):
                     keys = {(obj.priority.code, obj.order)}
                     label = f"{obj.priority.code} {type(obj).__name__.lower()} {obj.order}: {obj.text[:60]}"

@@ -38,6 +38,9 @@ class Column:
     """A value that fits the column, for messages about one that does not (the kind's own if blank)."""
     names_a: str = ""
     """The sheet whose rows this column names (a priority's code, an agency's name), if it names any."""
+    may_be_absent: bool = False
+    """Added to the format later: a workbook made before has no such column, and what it holds in the
+    database is left as it is rather than the workbook refused."""
 
     def parse(self, raw):
         """The cell as the typed value this column holds: "" / None / [] for a blank optional cell."""
@@ -66,6 +69,8 @@ class Sheet:
     """The columns other sheets name a row by (a code; a priority and an order; an agency's names)."""
     item: str = ""
     """What one row is, in the singular: "indicator"."""
+    may_be_absent: bool = False
+    """Added to the format later (as `Column.may_be_absent`): without it, nothing of its kind changes."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -166,8 +171,40 @@ DELIVERABLES = Sheet(
             example="2",
             names_a="Key themes",
         ),
+        Column(
+            "owner",
+            "Who sends its quarterly updates, where the plan names no lead agency (or another is chosen): "
+            "an agency's name or short name. Blank: the lead agency; with neither, the coordinator.",
+            names_a="Agencies",
+            may_be_absent=True,
+        ),
+        Column(
+            "due_date",
+            "When it should be finished, if it has a date: YYYY-MM-DD.",
+            "date",
+            may_be_absent=True,
+        ),
     ),
+    key=("priority", "order"),
     item="deliverable",
+)
+MILESTONES = Sheet(
+    "Milestones",
+    "milestones.csv",
+    "Steps on the way to a deliverable, each with the date it is due; identified by the deliverable "
+    "(its priority and order) and their own order.",
+    (
+        Column("priority", "The deliverable's priority code.", required=True, names_a="Priorities"),
+        Column(
+            "deliverable", "The deliverable's order in its priority.", "integer", True, "3", "Deliverables"
+        ),
+        Column("order", "Position among the deliverable's milestones.", "integer", True, "2"),
+        Column("text", "What is to be done by then.", required=True),
+        Column("due_date", "When it is due: YYYY-MM-DD.", "date"),
+    ),
+    key=("priority", "deliverable", "order"),
+    item="milestone",
+    may_be_absent=True,
 )
 INDICATORS = Sheet(
     "Indicators",
@@ -264,7 +301,7 @@ MEASURES = Sheet(
     key=("code",),
     item="measure",
 )
-SHEETS = (PLAN, AGENCIES, PRIORITIES, KEY_THEMES, DELIVERABLES, INDICATORS, MEASURES)
+SHEETS = (PLAN, AGENCIES, PRIORITIES, KEY_THEMES, DELIVERABLES, MILESTONES, INDICATORS, MEASURES)
 SHEETS_BY_FILENAME = {s.filename: s for s in SHEETS}
 
 
@@ -300,6 +337,9 @@ class PlanWorkbook:
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """By sheet title, the columns it lacks (all of them where the sheet is missing or unreadable). Each is
     reported once, in `problems`; nothing that needs it is checked, so nothing is reported twice."""
+    absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """By sheet title, the columns added to the format later that it lacks (`Column.may_be_absent`): not
+    a problem; what they hold is left as it is."""
 
     def knows_rows_of(self, sheet: "Sheet") -> bool:
         """Whether the rows that other sheets name in `sheet` are known: its key columns were read."""
@@ -333,7 +373,7 @@ def unchecked(sheet: Sheet, missing) -> str:
 
 def _missing(sheet: Sheet, missing: list[str], book: PlanWorkbook) -> str:
     """Record the columns a sheet lacks; what that stops being checked, in words."""
-    book.missing[sheet.title] = tuple(missing)
+    book.missing[sheet.title] = tuple(dict.fromkeys([*book.missing.get(sheet.title, ()), *missing]))
     also = unchecked(sheet, missing)
     return f"; {also}" if also else ""
 
@@ -346,7 +386,10 @@ def _rows_of(sheet: Sheet, raw_rows, book: PlanWorkbook) -> None:
     rows = iter(raw_rows)
     header = [_header_name(v) for v in next(rows, ())]
     unknown = [h for h in header if h and h not in sheet.column_names]
-    missing = [c for c in sheet.column_names if c not in header]
+    missing = [c.name for c in sheet.columns if c.name not in header and not c.may_be_absent]
+    absent = tuple(c.name for c in sheet.columns if c.name not in header and c.may_be_absent)
+    if absent:
+        book.absent[sheet.title] = absent
     if unknown or missing:
         parts = [f"missing the column{'s' * (len(missing) > 1)} {', '.join(missing)}"] if missing else []
         parts += [f"has the unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}"] if unknown else []
@@ -404,6 +447,8 @@ def _read_sheets(workbook) -> PlanWorkbook:
             book.problems.append(Problem(title, None, f"not a sheet of the plan workbook ({expected})."))
     for sheet in SHEETS:
         title = titles.get(_header_name(sheet.title))
+        if title is None and sheet.may_be_absent:
+            continue
         if title is None:
             _absent(sheet, "the sheet is missing", book)
             continue
@@ -421,6 +466,8 @@ def read_csv_files(files: dict[str, bytes]) -> PlanWorkbook:
                 Problem("", None, f"{name} is not a file of the plan workbook ({expected}).")
             )
     for sheet in SHEETS:
+        if sheet.filename not in files and sheet.may_be_absent:
+            continue
         if sheet.filename not in files:
             _absent(sheet, f"the file {sheet.filename} is missing", book)
             continue

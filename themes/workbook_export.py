@@ -17,13 +17,14 @@ from openpyxl.styles import Alignment, Font
 
 from csp.models import Agency
 from indicators.models import Indicator, Measure
-from themes.models import Deliverable, KeyTheme, Priority
+from themes.models import Deliverable, KeyTheme, Milestone, Priority
 from themes.workbook import (
     AGENCIES,
     DELIVERABLES,
     INDICATORS,
     KEY_THEMES,
     MEASURES,
+    MILESTONES,
     PLAN,
     PRIORITIES,
     README_SHEET,
@@ -64,9 +65,9 @@ def plan_rows(plan_year) -> dict[str, list[list]]:
             Prefetch("themes", queryset=KeyTheme.objects.select_related("parent").order_by("order")),
             Prefetch(
                 "deliverables",
-                queryset=Deliverable.objects.select_related("lead_agency", "delivers_theme").order_by(
-                    "order"
-                ),
+                queryset=Deliverable.objects.select_related("lead_agency", "owner", "delivers_theme")
+                .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order")))
+                .order_by("order"),
             ),
             Prefetch("indicators", queryset=Indicator.objects.order_by("order")),
         )
@@ -103,9 +104,16 @@ def plan_rows(plan_year) -> dict[str, list[list]]:
         ],
         DELIVERABLES.title: [
             [p.code, d.order, d.reference, d.text, d.lead_agency.name if d.lead_agency else ""]
-            + [d.delivers_theme.order if d.delivers_theme else None]
+            + [d.delivers_theme.order if d.delivers_theme else None, d.owner.name if d.owner else ""]
+            + [d.due_date]
             for p in priorities
             for d in p.deliverables.all()
+        ],
+        MILESTONES.title: [
+            [p.code, d.order, m.order, m.text, m.due_date]
+            for p in priorities
+            for d in p.deliverables.all()
+            for m in d.milestones.all()
         ],
         INDICATORS.title: [
             [p.code, *_INDICATOR(i), f"{LIST_SEPARATOR} ".join(agencies_of[i.pk])]
@@ -126,7 +134,8 @@ def _readme_rows() -> list[list[str]]:
     rows = [
         ["The plan workbook: one plan year. Row 1 of each sheet is its column names; keep them as they are."],
         ["Re-importing updates by stable code (priorities, indicators, measures) or by priority and order"],
-        ["(key themes, deliverables); nothing in the database is deleted. This sheet is ignored on import."],
+        ["(key themes, deliverables; milestones by deliverable and order); nothing in the database is"],
+        ["deleted. This sheet is ignored on import."],
         [],
     ]
     for sheet in SHEETS:
@@ -172,7 +181,7 @@ def csv_files(sheets: dict[str, list[list]]) -> dict[str, bytes]:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(sheet.column_names)
-        writer.writerows([_csv_cell(v) for v in row] for row in sheets[sheet.title])
+        writer.writerows([_csv_cell(v) for v in row] for row in sheets.get(sheet.title, []))
         files[sheet.filename] = out.getvalue().encode("utf-8")
     return files
 

@@ -101,6 +101,11 @@ class Submission(models.Model):
         abstract = True
 
     @property
+    def choice(self) -> str:
+        """How a form's box names it among returns and updates: "return-12", "update-5"."""
+        return f"{self.noun}-{self.pk}"
+
+    @property
     def owner_name(self) -> str:
         return self.agency.name if self.agency_id else COORDINATOR
 
@@ -147,9 +152,9 @@ class Return(Submission):
 
     indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="returns")
     nothing_to_report = models.BooleanField("nothing to report this quarter", default=False)
-    commentary = models.TextField("update for the SEG", blank=True, max_length=COMMENTARY_MAX_LENGTH)
+    commentary = models.TextField("update for the board", blank=True, max_length=COMMENTARY_MAX_LENGTH)
     escalation = models.TextField(
-        "points to escalate to the SEG", blank=True, max_length=ESCALATION_MAX_LENGTH
+        "points to escalate to the board", blank=True, max_length=ESCALATION_MAX_LENGTH
     )
     agency_rating = models.CharField("agency's own rating", max_length=8, choices=Rag, blank=True)
     # For a red or amber result, however it was rated: the report's exceptions print these.
@@ -200,24 +205,35 @@ class Return(Submission):
         supplier)."""
         return self.indicator.measures.filter(supplier_id=self.agency_id).order_by("order")
 
-    def missing_for_submission(self) -> dict[str, str]:
+    def missing_for_submission(
+        self, observations: dict | None = None, rating: Rag | None = None
+    ) -> dict[str, str]:
+        """What must be filled in before it can be submitted, by field name. `observations` are its figures
+        by measure id (the stored ones if None: a form passes what was typed); `rating` is its result as
+        rated (`returns.figures.result_rating`): a red or amber one, however rated, needs why, what is
+        being done and when it will be back on track, which the report's exceptions print."""
         from indicators.fields import measure_field_names
 
         problems: dict[str, str] = {}
         if self.nothing_to_report:
             return problems  # an explicit answer: nothing more is needed
-        figures = {f.measure_id: f.observation() for f in self.figures.all()}
+        if observations is None:
+            observations = {f.measure_id: f.observation() for f in self.figures.all()}
         for measure in self.supplied_measures():
-            observation = figures.get(measure.pk)
+            observation = observations.get(measure.pk)
             if observation is None or not _has_value(observation):
                 problems[measure_field_names(measure)[0]] = (
                     f"Enter a figure for “{measure.name}”, or tick “Nothing to report this quarter”."
                 )
         if not self.commentary.strip():
-            if self.agency_rating in (Rag.RED, Rag.AMBER):
-                problems["commentary"] = "Explain a red or amber rating in the update for the SEG."
-            else:
-                problems["commentary"] = "Enter an update for the SEG."
+            problems["commentary"] = f"Enter an update for the {self.period.plan_year.partnership.board}."
+        if rating in (Rag.RED, Rag.AMBER):
+            if not self.why.strip():
+                problems["why"] = f"Say why the result is {Rag(rating).value}."
+            if not self.recovery.strip():
+                problems["recovery"] = "Say what is being done to bring it back on track."
+            if self.back_on_track_by is None:
+                problems["back_on_track_by"] = "Give the date it is expected to be back on track."
         return problems
 
 

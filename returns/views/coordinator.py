@@ -109,6 +109,12 @@ def review_queue(request: HttpRequest, partnership, period_id: int | None = None
     period = period_or_current(partnership, period_id)
     if period is None:
         return redirect("periods", partnership=partnership.slug)
+    return queue_page(request, period)
+
+
+def queue_page(request: HttpRequest, period: ReportingPeriod, *, error: str = "") -> HttpResponse:
+    """The review queue: what is submitted, with boxes to approve several at once (`error` says what was
+    wrong with the last choice); the counts by state; what the coordinator writes."""
     submitted = (
         Return.objects.filter(period=period, state=ReturnState.SUBMITTED)
         .select_related("indicator__priority", "agency")
@@ -141,6 +147,9 @@ def review_queue(request: HttpRequest, partnership, period_id: int | None = None
             "updates": updates,
             "own": own,
             "counts": [(state.label, counts.get(state.value, 0)) for state in ReturnState],
+            "error": error,
+            "first_box": next((f"choose-{item.choice}" for item in [*submitted, *updates]), ""),
+            "ticked": {value.partition(":")[0] for value in request.POST.getlist("items")},
         },
     )
 
@@ -161,9 +170,36 @@ def _decide(request: HttpRequest, partnership, item: Submission) -> HttpResponse
         else:
             messages.error(request, "Choose approve or send back.")
     except WorkflowError as refused:
+        if "reason" in refused.problems and decision in REASONS:
+            return _ask_for_reason(request, item, decision, refused.problems["reason"])
         messages.error(request, str(refused))
         return redirect(item)
     return redirect("review_queue", partnership=partnership.slug, period_id=item.period_id)
+
+
+REASONS = {
+    "send_back": ("Send back", "Reason for sending back", "Its owner sees this on their list and on the {}."),
+    "reopen": ("Re-open", "Reason for re-opening", "Kept in the {}'s history."),
+}
+"""For each decision that needs a reason: its button, the reason's label and hint."""
+
+
+def _ask_for_reason(request: HttpRequest, item: Submission, decision: str, error: str) -> HttpResponse:
+    """The decision again, with the reason marked as missing (the GOV.UK error pattern), whatever was
+    typed kept."""
+    button, label, hint = REASONS[decision]
+    context = {
+        "item": item,
+        "decision": decision,
+        "heading": f"{button} {item.title}",
+        "button": button,
+        "label": label,
+        "hint": hint.format(item.noun),
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+        "review_url": request.path,
+    }
+    return render(request, "returns/review_decision.html", context, status=200)
 
 
 @coordinator_view

@@ -1,11 +1,12 @@
 """The coordinator's dashboard: where the period's returns stand, the returns behind each count, reminders
-to one agency, and the escalations page where the period's summary for the report is written."""
+to one agency. (The escalations page, where the period's summary for the report is written, is the
+report's: `reporting.views.escalations`.)"""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from csp.htmx import redirect_to, render_page
 from csp.models import Agency
@@ -22,7 +23,6 @@ from returns.dashboard.queries import (
 from returns.models import DeliverableUpdate, PeriodState, ReportingPeriod, Return, ReturnState
 from returns.periods import period_or_current
 from returns.reminders import ReminderError, remind_agency
-from returns.summary import SummaryForm, escalated_items, escalation_text, post_summary
 
 
 def _page_context(request: HttpRequest, period: ReportingPeriod, view: str) -> dict:
@@ -129,24 +129,3 @@ def notification_preferences(request: HttpRequest, partnership) -> HttpResponse:
     if period_id is None:
         return redirect("dashboard_current", partnership=partnership.slug)
     return _back_to_dashboard(request, period_or_current(partnership, period_id))
-
-
-@coordinator_view
-@require_http_methods(["GET", "POST"])
-def escalations(request: HttpRequest, partnership, period_id: int) -> HttpResponse:
-    period = period_or_current(partnership, period_id)
-    items = escalated_items(period)
-    saved = False
-    form = SummaryForm.of(period)
-    if request.method == "POST":
-        outcome = post_summary(request.POST, period, items)
-        if isinstance(outcome, SummaryForm):
-            form = outcome
-        elif not request.htmx:
-            messages.success(request, "Summary saved.")
-            return redirect("escalations", partnership=partnership.slug, period_id=period.pk)
-        else:
-            period, saved, form = outcome, True, SummaryForm.of(outcome)
-    in_summary = {ret.pk for ret in items if escalation_text(ret) in period.summary}
-    context = {"period": period, "items": items, "form": form, "saved": saved, "in_summary": in_summary}
-    return render_page(request, "returns/escalations.html", "escalations", context)

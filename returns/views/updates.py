@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from csp import kept, roles
+from csp.forms import with_refusal
 from csp.htmx import redirect_to, render_page
 from csp.roles import member_view
 from returns.forms import UpdateForm
@@ -33,13 +34,7 @@ def _kept(request: HttpRequest, update: DeliverableUpdate, error: WorkflowError)
     """What was typed, on top of the update as it now stands, with why it was not saved at each field."""
     data = request.POST.copy()
     data["version"] = update.version
-    form = UpdateForm(data)
-    form.is_valid()
-    for name, problem in error.problems.items():
-        form.add_error(name if name in form.fields else None, problem)
-    if not error.problems:
-        form.add_error(None, str(error))
-    return form
+    return with_refusal(UpdateForm(data), error)
 
 
 def _after_submit(request: HttpRequest, update: DeliverableUpdate) -> str:

@@ -198,3 +198,50 @@ if (sessionSeconds > 0) {
 
   ticking = setInterval(tick, 1000);
 }
+
+// --- What a red or amber result needs -----------------------------------------------------------------
+
+// A return's "why, what is being done, back on track by" questions matter only for a red or amber result.
+// Without JavaScript they are always shown; with it, they show once a figure's rating beside its input
+// (redrawn by htmx as the officer types) or the agency's own rating is red or amber, or once anything is
+// typed in them or an error is on them, so nothing typed is ever hidden.
+function showRedAmberQuestions(questions) {
+  const block = questions.querySelector("[data-red-amber]");
+  if (block === null) {
+    return;
+  }
+  const rated = questions.querySelector(
+    '[data-rag="red"], [data-rag="amber"], input[name$="agency_rating"][value="red"]:checked, ' +
+      'input[name$="agency_rating"][value="amber"]:checked',
+  );
+  const typed = [...block.querySelectorAll("input, textarea")].some((input) => input.value.trim() !== "");
+  const refused = block.querySelector(".govuk-form-group--error") !== null;
+  block.hidden = !(rated || typed || refused);
+}
+
+function showAllRedAmberQuestions() {
+  document.querySelectorAll(".app-return-questions").forEach(showRedAmberQuestions);
+}
+
+showAllRedAmberQuestions();
+document.addEventListener("htmx:afterSettle", showAllRedAmberQuestions);
+document.addEventListener("change", (event) => {
+  const questions = event.target.closest(".app-return-questions");
+  if (questions !== null) {
+    showRedAmberQuestions(questions);
+  }
+});
+
+// --- The agency's quarter on one page -----------------------------------------------------------------
+
+// Tell the server which sections were typed in, so one that someone else saved meanwhile, and that was
+// left alone here, takes their version instead of counting as a clash (returns/views/quarter.py).
+document.querySelectorAll("[data-script-flag]").forEach((flag) => {
+  flag.value = "yes";
+});
+document.addEventListener("input", (event) => {
+  const flag = event.target.closest?.(".app-quarter-item")?.querySelector("[data-typed-flag]");
+  if (flag) {
+    flag.value = "yes";
+  }
+});

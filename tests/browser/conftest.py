@@ -444,6 +444,9 @@ def walk_round(new_context, round_plan, tmp_path):
         coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_role("heading", name="Review")).to_be_visible()
         check(coordinator, "a return under review")
+        coordinator.get_by_role("button", name="Send back").click()  # no reason given yet
+        expect(coordinator.locator(".govuk-error-summary")).to_contain_text("Say why the return is being")
+        check(coordinator, "sending back, no reason")
         coordinator.get_by_label("Reason for sending back").fill(SENT_BACK_REASON)
         coordinator.get_by_role("button", name="Send back").click()
         expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} sent back to {plan.agency.name}.")
@@ -485,13 +488,16 @@ def walk_round(new_context, round_plan, tmp_path):
         coordinator.goto(reverse("review_queue_current", args=[plan.partnership.slug]))
         coordinator.get_by_role("link", name=code).click()
         expect(coordinator.get_by_text(COMMENTARY + RESUBMITTED)).to_be_visible()
-        coordinator.get_by_role("button", name="Approve").click()
-        expect(coordinator.get_by_role("alert")).to_contain_text(f"{code} from {plan.agency.name} approved.")
+        coordinator.get_by_role("link", name="Back to review").click()
+        # Both approved together, after a check of what is about to be approved.
+        for title in (code, label):
+            coordinator.get_by_label(f"Approve {title} from {plan.agency.name}").check()
+        coordinator.get_by_role("button", name="Approve the ones ticked").click()
+        expect(coordinator.get_by_role("heading", level=1)).to_have_text("Approve 2 items?")
+        check(coordinator, "approving two, the check")
+        coordinator.get_by_role("button", name="Approve 2").click()
+        expect(coordinator.get_by_role("alert")).to_contain_text("2 approved.")
         assert Return.objects.get(pk=plan.ret.pk).state == ReturnState.APPROVED
-        coordinator.get_by_role("link", name=label).click()
-        expect(coordinator.get_by_text(RECOVERY)).to_be_visible()
-        coordinator.get_by_role("button", name="Approve").click()
-        expect(coordinator.get_by_role("alert")).to_contain_text(f"{label} from {plan.agency.name} approved.")
         assert DeliverableUpdate.objects.get(pk=plan.update.pk).state == ReturnState.APPROVED
         coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
         check(coordinator, "the quarterly reports")

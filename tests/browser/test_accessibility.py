@@ -18,11 +18,13 @@ PAGES = [
     "two-factor code",
     "the review queue",
     "a return under review",
+    "sending back, no reason",
     "the review queue, sent back",
     "an action update under review",
     "the officer's returns, one sent back",
     "the return, sent back",
     "the action update, sent back",
+    "approving two, the check",
     "the quarterly reports",
     "the quarterly report",
 ]

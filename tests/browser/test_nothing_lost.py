@@ -98,3 +98,33 @@ def test_a_save_that_fails_says_so_and_keeps_the_text(new_context, round_plan, f
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text(re.compile(r"Draft saved at \d\d:\d\d\."))).to_be_visible()
     expect(error).to_have_count(0)
+
+
+def test_the_quarter_on_one_page_keeps_what_was_typed_through_a_sign_out(new_context, round_plan, settings):
+    settings.SESSION_COOKIE_AGE = 3
+    settings.CSP_SESSION_WARNING_SECONDS = 1
+    page = new_context().new_page()
+    sign_in(page, round_plan.officer.username)
+    page.goto(reverse("agency_quarter", args=["testshire", round_plan.period.pk, round_plan.agency.pk]))
+    incidents = page.get_by_role("textbox", name="Incidents", exact=True)
+    incidents.fill("12")  # its rating is asked for as it is typed, and after the sign-out too
+    commentary(page).fill(COMMENTARY)
+    signed_out = page.get_by_role("dialog", name="You have been signed out")
+    expect(signed_out).to_be_visible(timeout=8_000)
+    signed_out.get_by_role("button", name="Close").click()
+    incidents.fill("13")  # a check after the sign-out leaves the page be
+    page.wait_for_timeout(800)
+    expect(commentary(page)).to_have_value(COMMENTARY)
+
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    settings.SESSION_COOKIE_AGE = 1800
+    page.get_by_label("Username").fill(round_plan.officer.username)
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("the quarter on one page")
+    expect(page.get_by_role("alert")).to_contain_text("You were signed out before this was saved")
+    expect(commentary(page)).to_have_value(COMMENTARY)
+    expect(incidents).to_have_value("13")
+    assert Return.objects.get(pk=round_plan.ret.pk).state == ReturnState.NOT_STARTED

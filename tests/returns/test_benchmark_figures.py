@@ -8,9 +8,9 @@ import tablib
 from django.urls import reverse
 
 from indicators.kinds import Aggregation, Polarity, Rag, TargetKind, Unit
+from reporting.figure_sheets import FigureResource
 from returns.figures import figures_for
 from returns.models import Figure, ReturnState
-from returns.resources import FigureResource
 from tests import factories
 
 

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reporting.summary import fingerprint
 from returns.models import ReminderSent, ReportingPeriod, Return, ReturnState
 from returns.periods import create_missing_items
-from returns.summary import fingerprint
 from tests import factories
 
 # Our agency has one return in each state (plus a second not started); theirs has one draft.

@@ -77,12 +77,13 @@ def test_htmx_submit_redirects_the_browser_to_the_returns_list(client, officer, 
     assert plan.ret.state == ReturnState.SUBMITTED
 
 
-def test_submit_asks_for_confirmation(client, officer, plan, url):
+def test_submit_says_what_it_does_without_a_browser_dialog(client, officer, plan, url):
     client.force_login(officer)
 
     page = client.get(url).content.decode()
 
-    assert 'hx-confirm="Submit this return' in page
+    assert "hx-confirm" not in page
+    assert "Submitting sends the return to the CSP coordinator." in page
 
 
 BAD_INPUT = [
@@ -155,28 +156,29 @@ def test_thousands_separators_are_accepted(client, officer, plan, url):
     assert Figure.objects.get(ret=plan.ret, measure=plan.count).value == 1416
 
 
-def test_red_rating_needs_commentary(client, officer, plan):
+def test_a_red_result_needs_why_recovery_and_a_date_to_submit_all_in_one_round(client, plan):
     # SAFE-02's only measure is comparison-only, so its agency rates it.
     other = plan.other_ret
     from tests.factories import officer_of
 
-    fire_officer = officer_of(plan.theirs, username="fire")
-    client.force_login(fire_officer)
+    client.force_login(officer_of(plan.theirs, username="fire"))
     url = reverse("return", args=["testshire", other.pk])
     measure = plan.other_indicator.measures.get()
+    answers = {"version": 1, f"m{measure.pk}_value": "4", "agency_rating": "red", "commentary": "Busy."}
 
-    page = client.post(
-        url,
-        {
-            "version": 1,
-            f"m{measure.pk}_value": "4",
-            "agency_rating": "red",
-            "commentary": "",
-            "action": "save",
-        },
-    ).content.decode()
+    saved = client.post(url, {**answers, "action": "save"})
+    refused = client.post(url, {**answers, "version": 2, "action": "submit"}).content.decode()
 
-    assert "Explain the red or amber rating in the update for the SEG." in page
+    assert saved.status_code == 302  # a draft needs none of them
+    for message in [
+        "Say why the result is red.",
+        "Say what is being done to bring it back on track.",
+        "Give the date it is expected to be back on track.",
+    ]:
+        assert refused.count(message) == 2  # in the error summary and on its field
+    assert "<title>Error: " in refused
+    other.refresh_from_db()
+    assert other.state == ReturnState.DRAFT and other.version == 2
 
 
 def test_field_is_validated_on_blur_with_a_partial(client, officer, plan, url):
@@ -287,7 +289,7 @@ def test_a_save_that_meets_a_colleagues_submit_midway_is_told_as_if_it_came_afte
     """The load test's save "neither acknowledged nor refused": the page was editable when the request
     read it, and a colleague's submit took the row lock before the save did. The answer must be the one a
     save arriving after the submit gets, not a page with the refusal and no form."""
-    from returns.views import officer as views
+    from returns.views import return_page as views
     from returns.workflow import ReturnContent, save_draft, submit
     from tests.factories import officer_of
 
@@ -348,3 +350,48 @@ def test_an_acronym_keeps_its_capitals_in_a_message(client, officer, plan, url):
     page = client.post(url, form_data(plan, plan.ret, **{f"m{plan.count.pk}_value": "x"})).content.decode()
 
     assert "Enter VAWG offences as a number, like 42." in page
+
+
+def rate(client, plan, measure, **typed):
+    url = reverse("rate_measure", args=["testshire", plan.ret.pk, measure.pk])
+    data = {f"m{measure.pk}_{part}": value for part, value in typed.items()}
+    return client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+
+
+def test_the_panel_rates_a_figure_as_it_is_typed_and_saves_nothing(client, officer, plan):
+    client.force_login(officer)
+
+    short = rate(client, plan, plan.ratio, numerator="20", denominator="45")
+    met = rate(client, plan, plan.ratio, numerator="30", denominator="45")
+
+    assert "Rating of this figure" in short
+    assert ">Red<" in short and ">Green<" in met
+    assert "63%" in met  # the target beside it
+    assert not Figure.objects.filter(ret=plan.ret).exists()
+
+
+def test_the_panel_beside_each_input_shows_last_quarter_last_year_and_the_target(client, officer, plan, url):
+    client.force_login(officer)
+
+    page = client.get(url).content.decode()
+
+    panel = page[page.index(f'id="r-panel-{plan.ratio.pk}"') :]
+    panel = panel[: panel.index("</dl>")]
+    for words in ("Last quarter", "Same quarter last year", "Rolling year change", "Target", "Rating"):
+        assert words in panel
+    assert "<details" not in page[page.index('id="return-form"') :]  # nothing to open
+
+
+def test_an_htmx_submit_refused_puts_the_error_summary_at_the_top_of_the_page(client, officer, plan, url):
+    client.force_login(officer)
+
+    response = client.post(
+        url, form_data(plan, plan.ret, commentary="", action="submit"), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+
+    assert '<div id="error-summary-slot" hx-swap-oob="true">' in page
+    assert "<title>Error: SAFE-01 return" in page
+    assert 'href="#id_commentary">Enter an update for the SEG.</a>' in page
+    plan.ret.refresh_from_db()
+    assert plan.ret.state == ReturnState.NOT_STARTED

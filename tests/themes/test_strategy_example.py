@@ -19,10 +19,10 @@ from csp.upload_guard import check_bytes
 from indicators.kinds import TargetKind
 from indicators.models import Indicator, Measure
 from reporting.builder import build_quarterly_report
+from reporting.figure_sheets import FigureResource
 from reporting.pdf import render_pdf
 from returns.models import Figure, PeriodState, ReportingPeriod, Return, ReturnState
 from returns.periods import change_period_state
-from returns.resources import FigureResource
 from tests import factories
 from tests.reporting.report_helpers import pdf_text
 from themes import workbook

@@ -370,8 +370,9 @@ def test_an_xlsx_without_a_plan_sheet_or_with_a_stray_sheet_is_reported(db):
 
     assert [str(p) for p in read.problems] == [
         'Sheet "My notes": not a sheet of the plan workbook (Plan, Agencies, Priorities, Key themes, '
-        "Deliverables, Indicators, Measures).",
-        'Sheet "Deliverables": the sheet is missing.',
+        "Deliverables, Milestones, Indicators, Measures).",
+        'Sheet "Deliverables": the sheet is missing; the deliverables named in Milestones are not checked '
+        "against it.",
     ]
 
 

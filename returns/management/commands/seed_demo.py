@@ -24,9 +24,9 @@ from csp.provisioning import add_user
 from csp.upload_guard import read_path
 from indicators.quarters import Quarter, working_days_after
 from returns.demo import (
-    MEDWAY_OWNERS,
     assign_demo_owners,
     complete,
+    demo_owners,
     explain_demo_exceptions,
     fill_demo_figures,
 )
@@ -93,7 +93,9 @@ class Command(BaseCommand):
         plan_year = PlanYear.objects.select_related("partnership").get(
             partnership__slug="medway", start_year=2026
         )
-        assign_demo_owners(plan_year, MEDWAY_OWNERS)
+        assign_demo_owners(
+            plan_year, demo_owners(settings.BASE_DIR / "fixtures" / "demo" / "medway-owners.json")
+        )
         return plan_year
 
     def _northam(self) -> PlanYear:

@@ -26,7 +26,7 @@ def fingerprint(text: str) -> str:
 class SummaryForm(forms.Form):
     summary = forms.CharField(
         label="Coordinator's summary",
-        help_text="Printed in the quarterly report to the SEG, as plain text, line breaks kept.",
+        help_text="Printed in the quarterly report to the board, as plain text, line breaks kept.",
         required=False,
         max_length=SUMMARY_MAX_LENGTH,
         strip=False,

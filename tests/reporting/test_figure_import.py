@@ -16,9 +16,9 @@ from csp.models import PlanYear
 from csp.spreadsheets import spreadsheet_safe
 from indicators.models import Measure
 from indicators.quarters import Quarter
+from reporting.figure_sheets import FigureResource
 from returns.demo import fill_demo_figures
 from returns.models import Figure, ReportingPeriod, Return
-from returns.resources import FigureResource
 
 IMPORT_URL = "admin:returns_figure_import"
 EXPORT_URL = "admin:returns_figure_export"
