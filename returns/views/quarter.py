@@ -183,6 +183,7 @@ def agency_quarter(request: HttpRequest, partnership, period_id: int, agency_id:
     else:
         sections = quarter.sections()
     today = timezone.localdate()
+    shown = [section.item for section in sections]
     for section in sections:
         if section.questions is not None:
             figures = section.questions.figures()
@@ -194,7 +195,7 @@ def agency_quarter(request: HttpRequest, partnership, period_id: int, agency_id:
         "problem_anchor": problem_anchor,
         "restored": restored,
         "has_errors": bool(problem) or any(section.form.errors for section in sections),
-        "done": [item for item in quarter.items if not item.is_editable_by_officer],
+        "done": [i for i in quarter.items if not i.is_editable_by_officer and i not in shown],
     }
     return render(request, "returns/agency_quarter.html", context)
 
